@@ -1,0 +1,47 @@
+package dev.circuitlab.testing;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/** Counts SDK requests by operation name (GetItem, UpdateItem, ...), for request-cost assertions. */
+public final class CountingInterceptor implements ExecutionInterceptor {
+
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        counts.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public int count(String operation) {
+        AtomicInteger c = counts.get(operation);
+        return c == null ? 0 : c.get();
+    }
+
+    public int reads() {
+        return count("GetItem") + count("Query") + count("Scan") + count("BatchGetItem");
+    }
+
+    public int writes() {
+        return count("PutItem") + count("UpdateItem") + count("DeleteItem") + count("BatchWriteItem");
+    }
+
+    public int total() {
+        return counts.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    public void reset() {
+        counts.clear();
+    }
+
+    @Override
+    public String toString() {
+        return counts.toString();
+    }
+}

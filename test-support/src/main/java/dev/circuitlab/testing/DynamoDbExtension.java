@@ -1,0 +1,74 @@
+package dev.circuitlab.testing;
+
+import java.net.URI;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Hands tests a real DynamoDB-API endpoint, started once per test run and stopped at its end:
+ * <ol>
+ *   <li>{@code DYNAMODB_ENDPOINT} if set (an existing LocalStack, dynalite or real DynamoDB);</li>
+ *   <li>else LocalStack through Testcontainers when a Docker engine answers;</li>
+ *   <li>else dynalite from the pinned npm install in {@code tools/dynalite}.</li>
+ * </ol>
+ * Set {@code CIRCUITLAB_TEST_DYNAMODB=dynalite} to skip the Docker probe.
+ * Use it with {@code @ExtendWith(DynamoDbExtension.class)} and a {@link DynamoDbEndpoint} parameter.
+ */
+public final class DynamoDbExtension implements ParameterResolver {
+
+    static final String LOCALSTACK_IMAGE = "localstack/localstack:4.4";
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == DynamoDbEndpoint.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext)
+            throws ParameterResolutionException {
+        return shared(extensionContext);
+    }
+
+    /** The run-wide endpoint, started on first use. */
+    public static DynamoDbEndpoint shared(ExtensionContext context) {
+        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(DynamoDbExtension.class));
+        return store.getOrComputeIfAbsent("endpoint", k -> startEndpoint(), RunningEndpoint.class).endpoint();
+    }
+
+    private static RunningEndpoint startEndpoint() {
+        String fromEnv = System.getenv("DYNAMODB_ENDPOINT");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return new RunningEndpoint(new DynamoDbEndpoint(URI.create(fromEnv.trim()), "env"), () -> { });
+        }
+        if (!"dynalite".equals(System.getenv("CIRCUITLAB_TEST_DYNAMODB")) && dockerAvailable()) {
+            LocalStackContainer localstack = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
+                    .withServices("dynamodb");
+            localstack.start();
+            return new RunningEndpoint(new DynamoDbEndpoint(localstack.getEndpoint(), "localstack"), localstack::stop);
+        }
+        DynaliteServer dynalite = DynaliteServer.start(DynaliteServer.projectRoot());
+        return new RunningEndpoint(new DynamoDbEndpoint(dynalite.endpoint(), "dynalite"), dynalite::close);
+    }
+
+    static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Closed by JUnit when the root context closes, i.e. at the end of the run. */
+    private record RunningEndpoint(DynamoDbEndpoint endpoint, Runnable stopper)
+            implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            stopper.run();
+        }
+    }
+}
