@@ -1,0 +1,29 @@
+package dev.circuitlab.breaker;
+
+/**
+ * Hooks for metrics and logs. Called on the caller's thread; implementations must be fast and must
+ * not throw (a throwing listener is caught and ignored so it can never change a decision).
+ */
+public interface CircuitBreakerListener {
+
+    CircuitBreakerListener NONE = new CircuitBreakerListener() { };
+
+    default void onPermitted(String circuitId, CircuitState state, boolean probe) { }
+
+    default void onRejected(String circuitId, CircuitState state) { }
+
+    default void onSuccess(String circuitId, CircuitState state) { }
+
+    default void onFailure(String circuitId, CircuitState state, FailureReason reason) { }
+
+    default void onTransition(String circuitId, Transition transition) { }
+
+    /** A conditional write lost a race (another caller changed the circuit first). */
+    default void onConditionalConflict(String circuitId, String operation) { }
+
+    /** The store failed; the breaker fell back per its {@link StoreFailurePolicy}. */
+    default void onStoreError(String circuitId, String operation, RuntimeException error) { }
+
+    /** How long a store request took, successful or not. */
+    default void onStoreLatency(String circuitId, String operation, long millis) { }
+}

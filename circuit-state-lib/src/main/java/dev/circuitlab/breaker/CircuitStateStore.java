@@ -1,0 +1,45 @@
+package dev.circuitlab.breaker;
+
+import java.util.Optional;
+
+/**
+ * Where circuit state lives. Every mutating operation is conditional: it succeeds only if the
+ * circuit is still in the episode ({@code version}) the caller read, and reports a lost race as
+ * {@code false} / empty rather than throwing. Infrastructure failures throw
+ * {@link CircuitStateStoreException}.
+ */
+public interface CircuitStateStore {
+
+    /** The circuit's state; {@link CircuitSnapshot#initial(String)} if it has never been written. */
+    CircuitSnapshot load(String circuitId);
+
+    /**
+     * Writes {@code next} as the whole new state if the stored version still equals
+     * {@code expectedVersion} (0: the item must not exist yet).
+     *
+     * @return true if this write won
+     */
+    boolean replace(long expectedVersion, CircuitSnapshot next);
+
+    /**
+     * Atomically adds one failure to a CLOSED circuit still at {@code expectedVersion}.
+     *
+     * @return the state after the increment, or empty if the episode changed
+     */
+    Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now);
+
+    /**
+     * Claims HALF_OPEN probe slot {@code slot} with a lease until {@code leaseUntil}, if the episode is
+     * unchanged and the slot still holds {@code expectedLease} (null: the slot is free).
+     *
+     * @return true if this caller now owns the slot
+     */
+    boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil, long now);
+
+    /**
+     * Counts a probe success and frees its slot, if the caller still holds the slot's lease.
+     *
+     * @return the state after the update, or empty if the episode changed or the lease was taken over
+     */
+    Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, long lease, long now);
+}

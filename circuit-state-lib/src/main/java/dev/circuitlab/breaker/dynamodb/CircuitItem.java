@@ -1,0 +1,112 @@
+package dev.circuitlab.breaker.dynamodb;
+
+import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.CircuitState;
+import dev.circuitlab.breaker.Transition;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+
+/**
+ * The DynamoDB item of one circuit, mapped by a static schema built once (no reflection per call).
+ * Attribute names are the ones a person sees in the console; times are epoch milliseconds, and the
+ * last transition also carries an ISO-8601 time for reading.
+ */
+final class CircuitItem {
+
+    static final String CIRCUIT_ID = "circuitId";
+    static final String STATE = "state";
+    static final String FAILURE_COUNT = "failureCount";
+    static final String WINDOW_START = "windowStart";
+    static final String OPENED_AT = "openedAt";
+    static final String RETRY_AT = "retryAt";
+    static final String CONSECUTIVE_OPENS = "consecutiveOpens";
+    static final String PROBE_LEASES = "probeLeases";
+    static final String HALF_OPEN_SUCCESSES = "halfOpenSuccesses";
+    static final String VERSION = "version";
+    static final String UPDATED_AT = "updatedAt";
+    static final String LAST_TRANSITION = "lastTransition";
+
+    static final StaticTableSchema<CircuitItem> SCHEMA = StaticTableSchema.builder(CircuitItem.class)
+            .newItemSupplier(CircuitItem::new)
+            .addAttribute(String.class, a -> a.name(CIRCUIT_ID).getter(i -> i.circuitId).setter((i, v) -> i.circuitId = v)
+                    .tags(StaticAttributeTags.primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name(STATE).getter(i -> i.state).setter((i, v) -> i.state = v))
+            .addAttribute(Long.class, a -> a.name(FAILURE_COUNT).getter(i -> i.failureCount).setter((i, v) -> i.failureCount = v))
+            .addAttribute(Long.class, a -> a.name(WINDOW_START).getter(i -> i.windowStart).setter((i, v) -> i.windowStart = v))
+            .addAttribute(Long.class, a -> a.name(OPENED_AT).getter(i -> i.openedAt).setter((i, v) -> i.openedAt = v))
+            .addAttribute(Long.class, a -> a.name(RETRY_AT).getter(i -> i.retryAt).setter((i, v) -> i.retryAt = v))
+            .addAttribute(Integer.class, a -> a.name(CONSECUTIVE_OPENS).getter(i -> i.consecutiveOpens).setter((i, v) -> i.consecutiveOpens = v))
+            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                    a -> a.name(PROBE_LEASES).getter(i -> i.probeLeases).setter((i, v) -> i.probeLeases = v))
+            .addAttribute(Integer.class, a -> a.name(HALF_OPEN_SUCCESSES).getter(i -> i.halfOpenSuccesses).setter((i, v) -> i.halfOpenSuccesses = v))
+            .addAttribute(Long.class, a -> a.name(VERSION).getter(i -> i.version).setter((i, v) -> i.version = v))
+            .addAttribute(Long.class, a -> a.name(UPDATED_AT).getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v))
+            .addAttribute(EnhancedType.mapOf(String.class, String.class),
+                    a -> a.name(LAST_TRANSITION).getter(i -> i.lastTransition).setter((i, v) -> i.lastTransition = v))
+            .build();
+
+    String circuitId;
+    String state;
+    Long failureCount;
+    Long windowStart;
+    Long openedAt;
+    Long retryAt;
+    Integer consecutiveOpens;
+    Map<String, Long> probeLeases;
+    Integer halfOpenSuccesses;
+    Long version;
+    Long updatedAt;
+    Map<String, String> lastTransition;
+
+    static CircuitItem of(CircuitSnapshot s) {
+        CircuitItem i = new CircuitItem();
+        i.circuitId = s.circuitId();
+        i.state = s.state().name();
+        i.failureCount = s.failureCount();
+        i.windowStart = s.windowStart();
+        i.openedAt = s.openedAt();
+        i.retryAt = s.retryAt();
+        i.consecutiveOpens = s.consecutiveOpens();
+        Map<String, Long> leases = new HashMap<>();
+        s.probeLeases().forEach((slot, expiry) -> leases.put(slot.toString(), expiry));
+        i.probeLeases = leases;
+        i.halfOpenSuccesses = s.halfOpenSuccesses();
+        i.version = s.version();
+        i.updatedAt = s.updatedAt();
+        Transition t = s.lastTransition();
+        if (t != null) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("from", t.from().name());
+            m.put("to", t.to().name());
+            m.put("reason", t.reason() == null ? "" : t.reason());
+            m.put("at", Instant.ofEpochMilli(t.at()).toString());
+            i.lastTransition = m;
+        }
+        return i;
+    }
+
+    CircuitSnapshot toSnapshot() {
+        Map<Integer, Long> leases = new HashMap<>();
+        if (probeLeases != null) {
+            probeLeases.forEach((slot, expiry) -> leases.put(Integer.valueOf(slot), expiry));
+        }
+        Transition t = null;
+        if (lastTransition != null && lastTransition.containsKey("to")) {
+            t = new Transition(CircuitState.valueOf(lastTransition.get("from")),
+                    CircuitState.valueOf(lastTransition.get("to")), lastTransition.get("reason"),
+                    Instant.parse(lastTransition.get("at")).toEpochMilli());
+        }
+        return new CircuitSnapshot(circuitId, state == null ? CircuitState.CLOSED : CircuitState.valueOf(state),
+                n(failureCount), n(windowStart), n(openedAt), n(retryAt), (int) n(consecutiveOpens), leases,
+                (int) n(halfOpenSuccesses), n(version), n(updatedAt), t);
+    }
+
+    private static long n(Number v) {
+        return v == null ? 0 : v.longValue();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.circuitlab.breaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CircuitBreakerConfigTest {
+
+    @Test
+    void defaultsMatchTheDesign() {
+        CircuitBreakerConfig c = CircuitBreakerConfig.defaults();
+        assertEquals(5, c.failureThreshold());
+        assertEquals(Duration.ofSeconds(60), c.failureWindow());
+        assertEquals(Duration.ofSeconds(30), c.openDuration());
+        assertEquals(1, c.halfOpenProbes());
+        assertEquals(2, c.successThreshold());
+        assertEquals(Duration.ofSeconds(2), c.callTimeout());
+        assertEquals(Duration.ofSeconds(2), c.probeLease(), "probe lease defaults to the call timeout");
+        assertEquals(Duration.ZERO, c.stateCache());
+        assertEquals(StoreFailurePolicy.FAIL_OPEN, c.storeFailurePolicy());
+    }
+
+    @Test
+    void environmentOverridesEverySetting() {
+        CircuitBreakerConfig c = CircuitBreakerConfig.fromEnvironment(Map.ofEntries(
+                Map.entry("CIRCUIT_FAILURE_THRESHOLD", "3"),
+                Map.entry("CIRCUIT_FAILURE_WINDOW_MS", "10000"),
+                Map.entry("CIRCUIT_OPEN_DURATION_MS", "1500"),
+                Map.entry("CIRCUIT_OPEN_BACKOFF_MULTIPLIER", "2"),
+                Map.entry("CIRCUIT_MAX_OPEN_DURATION_MS", "6000"),
+                Map.entry("CIRCUIT_HALF_OPEN_PROBES", "3"),
+                Map.entry("CIRCUIT_SUCCESS_THRESHOLD", "4"),
+                Map.entry("CIRCUIT_CALL_TIMEOUT_MS", "700"),
+                Map.entry("CIRCUIT_PROBE_LEASE_MS", "900"),
+                Map.entry("CIRCUIT_STATE_CACHE_MS", "250"),
+                Map.entry("CIRCUIT_STORE_FAILURE_POLICY", "fail_closed")));
+        assertEquals(3, c.failureThreshold());
+        assertEquals(Duration.ofSeconds(10), c.failureWindow());
+        assertEquals(Duration.ofMillis(1500), c.openDuration());
+        assertEquals(2.0, c.openBackoffMultiplier());
+        assertEquals(Duration.ofMillis(6000), c.maxOpenDuration());
+        assertEquals(3, c.halfOpenProbes());
+        assertEquals(4, c.successThreshold());
+        assertEquals(Duration.ofMillis(700), c.callTimeout());
+        assertEquals(Duration.ofMillis(900), c.probeLease());
+        assertEquals(Duration.ofMillis(250), c.stateCache());
+        assertEquals(StoreFailurePolicy.FAIL_CLOSED, c.storeFailurePolicy());
+    }
+
+    @Test
+    void blankVariablesMeanTheDefault() {
+        assertEquals(5, CircuitBreakerConfig.fromEnvironment(Map.of("CIRCUIT_FAILURE_THRESHOLD", " ")).failureThreshold());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "CIRCUIT_FAILURE_THRESHOLD, 0",
+            "CIRCUIT_FAILURE_THRESHOLD, -3",
+            "CIRCUIT_FAILURE_THRESHOLD, five",
+            "CIRCUIT_FAILURE_WINDOW_MS, 0",
+            "CIRCUIT_FAILURE_WINDOW_MS, -1",
+            "CIRCUIT_OPEN_DURATION_MS, 0",
+            "CIRCUIT_OPEN_DURATION_MS, 1.5s",
+            "CIRCUIT_OPEN_BACKOFF_MULTIPLIER, 0.5",
+            "CIRCUIT_OPEN_BACKOFF_MULTIPLIER, NaN",
+            "CIRCUIT_MAX_OPEN_DURATION_MS, -10",
+            "CIRCUIT_HALF_OPEN_PROBES, 0",
+            "CIRCUIT_SUCCESS_THRESHOLD, 0",
+            "CIRCUIT_CALL_TIMEOUT_MS, 0",
+            "CIRCUIT_PROBE_LEASE_MS, -5",
+            "CIRCUIT_STATE_CACHE_MS, -1",
+            "CIRCUIT_STORE_FAILURE_POLICY, FAIL_SOMETIMES",
+    })
+    void rejectsBadEnvironmentValuesNamingTheVariableAndValue(String name, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CircuitBreakerConfig.fromEnvironment(Map.of(name, value)));
+        assertTrue(e.getMessage().contains(name), e.getMessage());
+        assertTrue(e.getMessage().contains(value), e.getMessage());
+    }
+
+    @Test
+    void builderRejectsBadValuesNamingTheSetting() {
+        assertMessage("failureThreshold must be >= 1 but was 0", () -> CircuitBreakerConfig.builder().failureThreshold(0));
+        assertMessage("halfOpenProbes must be >= 1 but was -1", () -> CircuitBreakerConfig.builder().halfOpenProbes(-1));
+        assertMessage("openDuration must be > 0 but was PT0S", () -> CircuitBreakerConfig.builder().openDuration(Duration.ZERO));
+        assertMessage("failureWindow must be > 0 but was PT-1S", () -> CircuitBreakerConfig.builder().failureWindow(Duration.ofSeconds(-1)));
+        assertMessage("maxOpenDuration must be >= openDuration (PT30S) but was PT10S",
+                () -> CircuitBreakerConfig.builder().maxOpenDuration(Duration.ofSeconds(10)).build());
+    }
+
+    @Test
+    void backoffGrowsPerConsecutiveTripAndIsCapped() {
+        CircuitBreakerConfig c = CircuitBreakerConfig.builder().openDuration(Duration.ofSeconds(10))
+                .openBackoffMultiplier(2).maxOpenDuration(Duration.ofSeconds(35)).build();
+        assertEquals(Duration.ofSeconds(10), c.openDurationForTrip(1));
+        assertEquals(Duration.ofSeconds(20), c.openDurationForTrip(2));
+        assertEquals(Duration.ofSeconds(35), c.openDurationForTrip(3));
+        assertEquals(Duration.ofSeconds(35), c.openDurationForTrip(30));
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, e).getMessage());
+    }
+}

@@ -1,0 +1,415 @@
+package dev.circuitlab.breaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Behaviour every store must give the breaker: DESIGN.md guarantees 1, 2 and 5, and the state
+ * machine. Concurrency tests use many breaker instances (one per simulated Lambda instance) on one
+ * circuit item, started together behind a latch.
+ */
+abstract class CircuitBreakerContract {
+
+    static final int CALLERS = 32;
+
+    /** A store on the shared test table; each call may return a new instance over the same data. */
+    abstract CircuitStateStore store();
+
+    final MutableClock clock = new MutableClock(1_800_000_000_000L);
+    RecordingListener listener;
+    String circuitId;
+    private ExecutorService pool;
+
+    @BeforeEach
+    void freshCircuit() {
+        circuitId = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        listener = new RecordingListener();
+        pool = Executors.newFixedThreadPool(CALLERS);
+    }
+
+    @AfterEach
+    void stopPool() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    CircuitBreakerConfig.Builder policy() {
+        return CircuitBreakerConfig.builder().failureThreshold(5).failureWindow(Duration.ofSeconds(60))
+                .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(2)
+                .callTimeout(Duration.ofSeconds(2));
+    }
+
+    CircuitBreaker breaker(CircuitBreakerConfig config) {
+        return CircuitBreaker.create(circuitId, config, store(), clock, listener);
+    }
+
+    static void fail(CircuitBreaker b) {
+        Permission p = b.acquirePermission();
+        assertTrue(p.permitted(), "expected a permitted call but the circuit was " + p.state());
+        b.onResult(p, CallOutcome.failure(FailureReason.ERROR));
+    }
+
+    static void succeed(CircuitBreaker b) {
+        Permission p = b.acquirePermission();
+        assertTrue(p.permitted(), "expected a permitted call but the circuit was " + p.state());
+        b.onResult(p, CallOutcome.success());
+    }
+
+    void trip(CircuitBreaker b, int threshold) {
+        for (int i = 0; i < threshold; i++) {
+            fail(b);
+        }
+        assertEquals(CircuitState.OPEN, b.snapshot().state());
+    }
+
+    // ------------------------------------------------------------ state machine
+
+    @Test
+    void newCircuitIsClosedAndPermits() {
+        CircuitBreaker b = breaker(policy().build());
+        Permission p = b.acquirePermission();
+        assertTrue(p.permitted());
+        assertEquals(CircuitState.CLOSED, p.state());
+        assertEquals(0, b.snapshot().version(), "a healthy circuit has no item yet");
+    }
+
+    @Test
+    void tripsExactlyAtTheThreshold() {
+        CircuitBreaker b = breaker(policy().build());
+        for (int i = 1; i < 5; i++) {
+            fail(b);
+            CircuitSnapshot s = b.snapshot();
+            assertEquals(CircuitState.CLOSED, s.state(), "after " + i + " failures");
+            assertEquals(i, s.failureCount());
+        }
+        fail(b);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(5, s.failureCount());
+        assertEquals(clock.millis(), s.openedAt());
+        assertEquals(clock.millis() + 30_000, s.retryAt());
+        assertEquals(new Transition(CircuitState.CLOSED, CircuitState.OPEN, s.lastTransition().reason(), clock.millis()),
+                s.lastTransition());
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN));
+    }
+
+    @Test
+    void successesDoNotResetTheFailureCount() {
+        CircuitBreaker b = breaker(policy().build());
+        fail(b);
+        fail(b);
+        succeed(b);
+        assertEquals(2, b.snapshot().failureCount());
+    }
+
+    @Test
+    void failuresOlderThanTheWindowDoNotCount() {
+        CircuitBreaker b = breaker(policy().build());
+        for (int i = 0; i < 4; i++) {
+            fail(b);
+        }
+        clock.advance(Duration.ofSeconds(61));
+        fail(b);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.CLOSED, s.state());
+        assertEquals(1, s.failureCount(), "the old window's failures were dropped");
+        assertEquals(clock.millis(), s.windowStart());
+        for (int i = 0; i < 4; i++) {
+            fail(b);
+        }
+        assertEquals(CircuitState.OPEN, b.snapshot().state());
+    }
+
+    @Test
+    void openRejectsWithoutRunningTheCall() throws Exception {
+        CircuitBreaker b = breaker(policy().build());
+        trip(b, 5);
+        AtomicInteger calls = new AtomicInteger();
+        String result = b.execute(() -> {
+            calls.incrementAndGet();
+            return "called";
+        }, r -> CallOutcome.success(), p -> "fallback:" + p.state() + ":" + p.retryAfterSeconds(clock.millis()));
+        assertEquals("fallback:OPEN:30", result);
+        assertEquals(0, calls.get());
+    }
+
+    @Test
+    void executeCountsAThrownExceptionAsAFailureAndRethrowsIt() {
+        CircuitBreaker b = breaker(policy().failureThreshold(1).build());
+        assertThrows(java.net.http.HttpTimeoutException.class, () -> b.execute(() -> {
+            throw new java.net.http.HttpTimeoutException("slow");
+        }, r -> CallOutcome.success(), p -> null));
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertTrue(s.lastTransition().reason().contains("TIMEOUT"), s.lastTransition().reason());
+    }
+
+    @Test
+    void firstCallAfterTheCooldownBecomesTheOnlyProbe() {
+        CircuitBreaker b = breaker(policy().build());
+        trip(b, 5);
+        clock.advance(Duration.ofSeconds(29));
+        assertFalse(b.acquirePermission().permitted(), "still cooling down");
+        clock.advance(Duration.ofSeconds(1));
+        Permission probe = b.acquirePermission();
+        assertTrue(probe.permitted());
+        assertTrue(probe.isProbe());
+        assertEquals(CircuitState.HALF_OPEN, b.snapshot().state());
+        Permission second = breaker(policy().build()).acquirePermission();
+        assertFalse(second.permitted(), "one probe in flight at once");
+        assertEquals(CircuitState.HALF_OPEN, second.state());
+    }
+
+    @Test
+    void successThresholdProbeSuccessesClose() {
+        CircuitBreaker b = breaker(policy().build());
+        trip(b, 5);
+        clock.advance(Duration.ofSeconds(30));
+        succeed(b);
+        CircuitSnapshot afterOne = b.snapshot();
+        assertEquals(CircuitState.HALF_OPEN, afterOne.state());
+        assertEquals(1, afterOne.halfOpenSuccesses());
+        assertEquals(0, afterOne.probesInFlight(clock.millis()), "a finished probe frees its slot");
+        succeed(b);
+        CircuitSnapshot closed = b.snapshot();
+        assertEquals(CircuitState.CLOSED, closed.state());
+        assertEquals(0, closed.failureCount());
+        assertEquals(0, closed.consecutiveOpens());
+        assertEquals(CircuitState.HALF_OPEN, closed.lastTransition().from());
+        // Closed again: it takes a full threshold of new failures to trip.
+        for (int i = 0; i < 4; i++) {
+            fail(b);
+        }
+        assertEquals(CircuitState.CLOSED, b.snapshot().state());
+    }
+
+    @Test
+    void aProbeFailureReopens() {
+        CircuitBreaker b = breaker(policy().build());
+        trip(b, 5);
+        clock.advance(Duration.ofSeconds(30));
+        fail(b);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(CircuitState.HALF_OPEN, s.lastTransition().from());
+        assertEquals(clock.millis() + 30_000, s.retryAt(), "no backoff by default");
+        assertEquals(2, s.consecutiveOpens());
+    }
+
+    @Test
+    void aProbeFailureReopensForLongerWithBackoff() {
+        CircuitBreaker b = breaker(policy().openBackoffMultiplier(2).maxOpenDuration(Duration.ofSeconds(100)).build());
+        trip(b, 5);
+        clock.advance(Duration.ofSeconds(30));
+        fail(b);
+        assertEquals(clock.millis() + 60_000, b.snapshot().retryAt());
+        clock.advance(Duration.ofSeconds(60));
+        fail(b);
+        assertEquals(clock.millis() + 100_000, b.snapshot().retryAt(), "capped at maxOpenDuration");
+        clock.advance(Duration.ofSeconds(100));
+        succeed(b);
+        succeed(b);
+        assertEquals(CircuitState.CLOSED, b.snapshot().state());
+        trip(b, 5);
+        assertEquals(clock.millis() + 30_000, b.snapshot().retryAt(), "closing resets the backoff");
+    }
+
+    @Test
+    void anExpiredProbeLeaseCanBeReclaimed() {
+        CircuitBreaker b = breaker(policy().build());
+        trip(b, 5);
+        clock.advance(Duration.ofSeconds(30));
+        Permission lost = b.acquirePermission(); // this probe's Lambda "dies": it never reports
+        assertTrue(lost.isProbe());
+        clock.advance(Duration.ofMillis(1999));
+        assertFalse(breaker(policy().build()).acquirePermission().permitted(), "lease still valid");
+        clock.advance(Duration.ofMillis(1));
+        CircuitBreaker other = breaker(policy().build());
+        Permission reclaimed = other.acquirePermission();
+        assertTrue(reclaimed.permitted(), "the expired lease is free again");
+        assertTrue(reclaimed.isProbe());
+        other.onResult(reclaimed, CallOutcome.success());
+        // The dead probe's late report no longer counts: its lease was taken over.
+        b.onResult(lost, CallOutcome.success());
+        assertEquals(1, b.snapshot().halfOpenSuccesses());
+    }
+
+    @Test
+    void fourHundredsCountAsSuccess() {
+        assertTrue(CallOutcome.ofHttpStatus(404).isSuccess());
+        assertTrue(CallOutcome.ofHttpStatus(400).isSuccess());
+        assertEquals(FailureReason.THROTTLED, CallOutcome.ofHttpStatus(429).failureReason().orElseThrow());
+        assertEquals(FailureReason.ERROR, CallOutcome.ofHttpStatus(503).failureReason().orElseThrow());
+    }
+
+    @Test
+    void forcedOpenRejectsUntilReset() {
+        CircuitBreaker b = breaker(policy().build());
+        CircuitSnapshot forced = b.forceOpen();
+        assertEquals(CircuitState.FORCED_OPEN, forced.state());
+        clock.advance(Duration.ofDays(1));
+        Permission p = b.acquirePermission();
+        assertFalse(p.permitted());
+        assertEquals(CircuitState.FORCED_OPEN, p.state());
+        assertEquals(CircuitState.CLOSED, b.reset().state());
+        assertTrue(b.acquirePermission().permitted());
+    }
+
+    @Test
+    void disabledPermitsAndRecordsNothing() {
+        CircuitBreaker b = breaker(policy().build());
+        b.disable();
+        for (int i = 0; i < 10; i++) {
+            Permission p = b.acquirePermission();
+            assertTrue(p.permitted());
+            assertEquals(CircuitState.DISABLED, p.state());
+            b.onResult(p, CallOutcome.failure(FailureReason.ERROR));
+        }
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.DISABLED, s.state());
+        assertEquals(0, s.failureCount());
+    }
+
+    @Test
+    void resetClosesAnOpenCircuitAndClearsCounters() {
+        CircuitBreaker b = breaker(policy().build());
+        trip(b, 5);
+        CircuitSnapshot s = b.reset();
+        assertEquals(CircuitState.CLOSED, s.state());
+        assertEquals(0, s.failureCount());
+        assertEquals("manual reset", s.lastTransition().reason());
+        assertEquals(CircuitState.CLOSED, b.snapshot().state());
+        assertTrue(b.acquirePermission().permitted());
+    }
+
+    // ------------------------------------------------------------ concurrency
+
+    @Test
+    void concurrentFailuresAreCountedExactly() throws Exception {
+        CircuitBreakerConfig config = policy().failureThreshold(1000).build();
+        List<CircuitBreaker> instances = instances(config);
+        runTogether(i -> {
+            fail(instances.get(i));
+            return null;
+        });
+        CircuitSnapshot s = instances.get(0).snapshot();
+        assertEquals(CircuitState.CLOSED, s.state());
+        assertEquals(CALLERS, s.failureCount(), "no lost updates");
+    }
+
+    @RepeatedTest(3)
+    void concurrentFailuresTripExactlyOnce() throws Exception {
+        CircuitBreakerConfig config = policy().build();
+        List<CircuitBreaker> instances = instances(config);
+        // Every caller got permission while CLOSED, then all fail at once.
+        List<Permission> permissions = new ArrayList<>();
+        for (CircuitBreaker b : instances) {
+            permissions.add(b.acquirePermission());
+        }
+        runTogether(i -> {
+            instances.get(i).onResult(permissions.get(i), CallOutcome.failure(FailureReason.TIMEOUT));
+            return null;
+        });
+        CircuitSnapshot s = instances.get(0).snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN), "exactly one CLOSED -> OPEN transition");
+        assertTrue(s.failureCount() >= 5, "tripped at the threshold, not before: " + s.failureCount());
+        assertEquals(1, s.consecutiveOpens());
+    }
+
+    @ParameterizedTest(name = "halfOpenProbes={0}")
+    @ValueSource(ints = {1, 3})
+    void onlyTheConfiguredNumberOfProbesGoAmongConcurrentCallers(int probes) throws Exception {
+        CircuitBreakerConfig config = policy().halfOpenProbes(probes).build();
+        List<CircuitBreaker> instances = instances(config);
+        trip(instances.get(0), 5);
+        clock.advance(Duration.ofSeconds(30));
+        List<Permission> results = runTogether(i -> instances.get(i).acquirePermission());
+        long permitted = results.stream().filter(Permission::permitted).count();
+        assertEquals(probes, permitted, "probes admitted");
+        assertEquals(probes, results.stream().filter(Permission::isProbe).map(p -> p.probeSlot().getAsInt())
+                .distinct().count(), "each probe owns its own slot");
+        assertEquals(1, listener.transitionsTo(CircuitState.HALF_OPEN), "exactly one OPEN -> HALF_OPEN transition");
+        CircuitSnapshot s = instances.get(0).snapshot();
+        assertEquals(CircuitState.HALF_OPEN, s.state());
+        assertEquals(probes, s.probesInFlight(clock.millis()));
+    }
+
+    @Test
+    void concurrentProbeSuccessesCloseOnce() throws Exception {
+        CircuitBreakerConfig config = policy().halfOpenProbes(4).successThreshold(4).build();
+        List<CircuitBreaker> instances = instances(config);
+        trip(instances.get(0), 5);
+        clock.advance(Duration.ofSeconds(30));
+        List<Permission> probes = runTogether(i -> instances.get(i).acquirePermission());
+        List<Integer> owners = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            if (probes.get(i).permitted()) {
+                owners.add(i);
+            }
+        }
+        assertEquals(4, owners.size());
+        runTogether(i -> {
+            if (i < owners.size()) {
+                int owner = owners.get(i);
+                instances.get(owner).onResult(probes.get(owner), CallOutcome.success());
+            }
+            return null;
+        });
+        assertEquals(CircuitState.CLOSED, instances.get(0).snapshot().state());
+        assertEquals(1, listener.transitionsTo(CircuitState.CLOSED));
+    }
+
+    List<CircuitBreaker> instances(CircuitBreakerConfig config) {
+        List<CircuitBreaker> list = new ArrayList<>();
+        for (int i = 0; i < CALLERS; i++) {
+            list.add(CircuitBreaker.create(circuitId, config, store(), clock, listener));
+        }
+        return list;
+    }
+
+    /** Runs task(i) for i in [0, CALLERS) on CALLERS threads released together; returns results in order. */
+    <T> List<T> runTogether(java.util.function.IntFunction<T> task) throws Exception {
+        CountDownLatch ready = new CountDownLatch(CALLERS);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < CALLERS; i++) {
+            int n = i;
+            Callable<T> c = () -> {
+                ready.countDown();
+                go.await();
+                return task.apply(n);
+            };
+            futures.add(pool.submit(c));
+        }
+        assertTrue(ready.await(10, TimeUnit.SECONDS));
+        go.countDown();
+        List<T> results = new ArrayList<>();
+        for (Future<T> f : futures) {
+            results.add(f.get(60, TimeUnit.SECONDS));
+        }
+        assertNotNull(results);
+        return results;
+    }
+}

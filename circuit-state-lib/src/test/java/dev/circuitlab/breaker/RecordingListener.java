@@ -1,0 +1,38 @@
+package dev.circuitlab.breaker;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Collects what the breaker reports, shared by many breaker instances in concurrency tests. */
+final class RecordingListener implements CircuitBreakerListener {
+
+    final List<Transition> transitions = new CopyOnWriteArrayList<>();
+    final AtomicInteger storeErrors = new AtomicInteger();
+    final AtomicInteger conflicts = new AtomicInteger();
+    final AtomicInteger rejected = new AtomicInteger();
+
+    @Override
+    public void onTransition(String circuitId, Transition transition) {
+        transitions.add(transition);
+    }
+
+    @Override
+    public void onStoreError(String circuitId, String operation, RuntimeException error) {
+        storeErrors.incrementAndGet();
+    }
+
+    @Override
+    public void onConditionalConflict(String circuitId, String operation) {
+        conflicts.incrementAndGet();
+    }
+
+    @Override
+    public void onRejected(String circuitId, CircuitState state) {
+        rejected.incrementAndGet();
+    }
+
+    long transitionsTo(CircuitState to) {
+        return transitions.stream().filter(t -> t.to() == to).count();
+    }
+}
