@@ -65,7 +65,7 @@ public final class DynamoDbExtension implements ParameterResolver {
 
     /** Closed by JUnit when the root context closes, i.e. at the end of the run. */
     private record RunningEndpoint(DynamoDbEndpoint endpoint, Runnable stopper)
-            implements ExtensionContext.Store.CloseableResource {
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stopper.run();
