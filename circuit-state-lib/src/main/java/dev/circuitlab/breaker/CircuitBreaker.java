@@ -64,12 +64,12 @@ public final class CircuitBreaker {
 
     /** Circuit ids are item keys and URL path segments: keep them short and plain. */
     public static boolean isValidId(String id) {
-        return id != null && id.matches("[A-Za-z0-9._-]{1,64}");
+        return id != null && id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     }
 
     private static String requireValidId(String id) {
         if (!isValidId(id)) {
-            throw new IllegalArgumentException("circuit id must be 1-64 characters of A-Z a-z 0-9 . _ - but was '" + id + "'");
+            throw new IllegalArgumentException("circuit id must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit, but was '" + id + "'");
         }
         return id;
     }
