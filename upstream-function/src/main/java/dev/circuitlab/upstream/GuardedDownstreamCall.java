@@ -1,0 +1,220 @@
+package dev.circuitlab.upstream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.circuitlab.breaker.CallOutcome;
+import dev.circuitlab.breaker.CircuitBreaker;
+import dev.circuitlab.breaker.FailureReason;
+import dev.circuitlab.breaker.Permission;
+import dev.circuitlab.upstream.DownstreamClient.DownstreamResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /upstream}: the downstream call, through the breaker.
+ *
+ * <ul>
+ *   <li>Permitted and the downstream answered 2xx-4xx (except 429): its status, Content-Type and
+ *       body are relayed unchanged (a 404 from the downstream is the caller's problem, and a success
+ *       for the breaker).</li>
+ *   <li>Permitted and the call failed: {@code 504} for a timeout, {@code 502} for a connection
+ *       error, a 5xx or a 429, with {@code {"error":"downstream failed","reason":...}}.</li>
+ *   <li>Rejected: a fast {@code 503} with {@code Retry-After}, or with {@link FallbackMode#STATIC} a
+ *       {@code 200} degraded payload with {@code X-Degraded: true}. The downstream is not called.</li>
+ *   <li>{@code BREAKER_ENABLED=false}: the same call without the breaker (no DynamoDB access),
+ *       {@code X-Circuit-State: BYPASSED}.</li>
+ * </ul>
+ * Request headers named {@code X-Fault-*} are forwarded to the downstream, so per-request fault
+ * injection can be driven through the upstream. One JSON log line per call.
+ */
+final class GuardedDownstreamCall {
+
+    static final String BYPASSED = "BYPASSED";
+
+    /** Names the downstream understands are short; anything odd is rejected rather than forwarded. */
+    private static final Pattern FAULT_HEADER_NAME = Pattern.compile("(?i)x-fault-[a-z0-9-]{1,40}");
+    private static final Pattern FAULT_HEADER_VALUE = Pattern.compile("[\\x20-\\x7E]{0,256}");
+    private static final int MAX_FAULT_HEADERS = 10;
+
+    private final UpstreamConfig config;
+    private final ResettableBreaker breaker;
+    private final DownstreamClient downstream;
+    private final Clock clock;
+    private final ObservedState observed;
+    private final StructuredLog callLog;
+
+    GuardedDownstreamCall(UpstreamConfig config, ResettableBreaker breaker, DownstreamClient downstream, Clock clock,
+                          ObservedState observed, StructuredLog callLog) {
+        this.config = config;
+        this.breaker = breaker;
+        this.downstream = downstream;
+        this.clock = clock;
+        this.observed = observed;
+        this.callLog = callLog;
+    }
+
+    Reply handle(IncomingRequest request) {
+        long started = System.nanoTime();
+        Map<String, String> forwarded = new LinkedHashMap<>();
+        String badHeader = faultHeaders(request, forwarded);
+        if (badHeader != null) {
+            return Reply.error(400, "invalid fault header", "header", badHeader,
+                    "expected", "at most " + MAX_FAULT_HEADERS + " X-Fault-* headers with printable ASCII values"
+                            + " of at most 256 characters");
+        }
+        if (!config.breakerEnabled()) {
+            return bypass(request, forwarded, started);
+        }
+        CircuitBreaker cb = breaker.current();
+        Permission permission = cb.acquirePermission();
+        observed.saw(permission.state().name());
+        if (!permission.permitted()) {
+            return rejected(request, permission, started);
+        }
+        Attempt attempt = attempt(forwarded);
+        if (attempt.interrupted()) {
+            // Not the downstream's fault, so no outcome is recorded; a probe slot's lease expires by itself.
+            Thread.currentThread().interrupt();
+            logCall(request, permission.state().name(), "interrupted", null, null, 503, started, permission);
+            return Reply.error(503, "call interrupted", "circuitId", config.circuitId());
+        }
+        cb.onResult(permission, attempt.outcome());
+        // The state after this call (a failure may just have opened the circuit), as this instance knows it.
+        String stateAfter = observed.last();
+        Reply reply = answer(attempt, stateAfter);
+        logCall(request, permission.state().name(), attempt.outcome().isSuccess() ? "success" : "failure",
+                attempt.failure(), attempt.response(), reply.status(), started, permission);
+        reply = reply.withHeader(Reply.CIRCUIT_STATE, stateAfter);
+        return permission.local() ? reply.withHeader("X-Circuit-Decision", "local") : reply;
+    }
+
+    private Reply bypass(IncomingRequest request, Map<String, String> forwarded, long started) {
+        Attempt attempt = attempt(forwarded);
+        if (attempt.interrupted()) {
+            Thread.currentThread().interrupt();
+            return Reply.error(503, "call interrupted", "circuitId", config.circuitId())
+                    .withHeader(Reply.CIRCUIT_STATE, BYPASSED);
+        }
+        Reply reply = answer(attempt, BYPASSED);
+        logCall(request, BYPASSED, attempt.outcome().isSuccess() ? "success" : "failure", attempt.failure(),
+                attempt.response(), reply.status(), started, null);
+        return reply.withHeader(Reply.CIRCUIT_STATE, BYPASSED);
+    }
+
+    private Reply rejected(IncomingRequest request, Permission permission, long started) {
+        long retryAfter = retryAfterSeconds(permission);
+        String state = permission.state().name();
+        Reply reply;
+        if (config.fallbackMode() == FallbackMode.STATIC) {
+            ObjectNode body = Json.object();
+            body.put("degraded", true);
+            body.putNull("item");
+            body.put("reason", "circuit open");
+            body.put("circuitId", config.circuitId());
+            body.put("state", state);
+            body.put("retryAfterSeconds", retryAfter);
+            reply = Reply.json(200, body).withHeader("X-Degraded", "true");
+        } else {
+            ObjectNode body = Json.object();
+            body.put("error", "circuit open");
+            body.put("circuitId", config.circuitId());
+            body.put("state", state);
+            body.put("retryAfterSeconds", retryAfter);
+            reply = Reply.json(503, body).withHeader("Retry-After", Long.toString(retryAfter));
+        }
+        logCall(request, state, config.fallbackMode() == FallbackMode.STATIC ? "degraded" : "rejected", null, null,
+                reply.status(), started, permission);
+        reply = reply.withHeader(Reply.CIRCUIT_STATE, state);
+        return permission.local() ? reply.withHeader("X-Circuit-Decision", "local") : reply;
+    }
+
+    /**
+     * Seconds until a retry makes sense. A FORCED_OPEN rejection has no retry time (it lasts until an
+     * operator resets it), for which {@link Permission#retryAfterSeconds(long)} answers 1 s: that would
+     * invite clients to poll, so suggest one open duration instead.
+     */
+    private long retryAfterSeconds(Permission permission) {
+        if (permission.retryAt() > 0) {
+            return permission.retryAfterSeconds(clock.millis());
+        }
+        long openMillis = config.breaker().openDuration().toMillis();
+        return Math.max(1, (openMillis + 999) / 1000);
+    }
+
+    /** What one downstream call produced: a response, or why there was none. */
+    private record Attempt(DownstreamResponse response, FailureReason failure, boolean interrupted) {
+        CallOutcome outcome() {
+            return response != null ? CallOutcome.ofHttpStatus(response.status()) : CallOutcome.failure(failure);
+        }
+    }
+
+    private Attempt attempt(Map<String, String> forwarded) {
+        Duration timeout = config.breaker().callTimeout();
+        try {
+            return new Attempt(downstream.fetch(forwarded, timeout), null, false);
+        } catch (IOException e) {
+            return new Attempt(null, FailureReason.of(e), false);
+        } catch (InterruptedException e) {
+            return new Attempt(null, null, true);
+        } catch (RuntimeException e) {
+            // Counted as a failure so that a probe always reports back; logged because it is a surprise.
+            callLog.error("downstream call failed unexpectedly", "circuitId", config.circuitId(),
+                    "error", StructuredLog.failure(e));
+            return new Attempt(null, FailureReason.ERROR, false);
+        }
+    }
+
+    private Reply answer(Attempt attempt, String state) {
+        CallOutcome outcome = attempt.outcome();
+        DownstreamResponse response = attempt.response();
+        if (outcome.isSuccess()) {
+            String type = response.contentType() == null ? Reply.JSON_TYPE : response.contentType();
+            return new Reply(response.status(), Map.of("Content-Type", type), response.body());
+        }
+        FailureReason reason = outcome.failureReason().orElseThrow();
+        ObjectNode body = Json.object();
+        body.put("error", "downstream failed");
+        body.put("reason", reason.name());
+        body.put("circuitId", config.circuitId());
+        body.put("state", state);
+        if (response != null) {
+            body.put("downstreamStatus", response.status());
+        }
+        return Reply.json(reason == FailureReason.TIMEOUT ? 504 : 502, body);
+    }
+
+    /** Collects the X-Fault-* headers to forward; returns the name of an unacceptable one, or null. */
+    private static String faultHeaders(IncomingRequest request, Map<String, String> into) {
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            String name = h.getKey();
+            if (!name.toLowerCase(Locale.ROOT).startsWith("x-fault-")) {
+                continue;
+            }
+            if (!FAULT_HEADER_NAME.matcher(name).matches() || !FAULT_HEADER_VALUE.matcher(h.getValue()).matches()
+                    || into.size() >= MAX_FAULT_HEADERS) {
+                return name.length() > 64 ? name.substring(0, 64) : name;
+            }
+            into.put(name, h.getValue());
+        }
+        return null;
+    }
+
+    private void logCall(IncomingRequest request, String state, String outcome, FailureReason reason,
+                         DownstreamResponse response, int status, long startedNanos, Permission permission) {
+        callLog.info("upstream call",
+                "circuitId", config.circuitId(),
+                "state", state,
+                "requestId", request.requestId(),
+                "outcome", outcome,
+                "reason", reason == null ? null : reason.name(),
+                "downstreamStatus", response == null ? null : response.status(),
+                "status", status,
+                "latencyMs", (System.nanoTime() - startedNanos) / 1_000_000,
+                "probe", permission != null && permission.isProbe() ? Boolean.TRUE : null,
+                "decidedLocally", permission != null && permission.local() ? Boolean.TRUE : null);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.circuitlab.upstream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Supplier;
+
+/**
+ * Maps method and path to a route. Matching uses the raw path rather than API Gateway's routeKey,
+ * so the same code answers behind a {@code $default} catch-all route and in the local runtime.
+ *
+ * <pre>
+ * GET  /upstream                          the protected downstream call
+ * GET  /health                            liveness; touches neither DynamoDB nor the downstream
+ * GET  /circuits/{id}                     snapshot
+ * POST /circuits/{id}/reset|force-open|disable
+ * </pre>
+ * An event without a method → 400, unknown path → 404, known path with another method → 405 with {@code Allow}, a body over
+ * {@value #MAX_BODY_BYTES} bytes → 413. No route reads its body: the admin actions take none.
+ */
+final class UpstreamRouter {
+
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final GuardedDownstreamCall call;
+    private final CircuitAdminRoutes admin;
+
+    UpstreamRouter(GuardedDownstreamCall call, CircuitAdminRoutes admin) {
+        this.call = call;
+        this.admin = admin;
+    }
+
+    Reply route(IncomingRequest request) {
+        if (request.method().isEmpty()) {
+            return Reply.error(400, "not an API Gateway HTTP API (payload format 2.0) event:"
+                    + " requestContext.http.method is required");
+        }
+        String path = request.path();
+        String[] segments = path.substring(1).split("/", -1);
+        if (path.equals("/upstream")) {
+            return only("GET", request, () -> call.handle(request));
+        }
+        if (path.equals("/health")) {
+            return only("GET", request, UpstreamRouter::health);
+        }
+        // Like API Gateway's {id}, an empty segment matches no circuit route.
+        boolean circuitRoute = segments[0].equals("circuits") && segments.length >= 2 && !segments[1].isEmpty();
+        if (circuitRoute && segments.length == 2) {
+            return only("GET", request, () -> admin.get(segments[1]));
+        }
+        if (circuitRoute && segments.length == 3 && CircuitAdminRoutes.ACTIONS.containsKey(segments[2])) {
+            return only("POST", request, () -> admin.act(segments[1], segments[2]));
+        }
+        return Reply.error(404, "no such route", "method", request.method(), "path", shorten(path));
+    }
+
+    private static Reply only(String method, IncomingRequest request, Supplier<Reply> route) {
+        if (!method.equals(request.method())) {
+            return Reply.error(405, "method not allowed", "method", request.method(), "allowed", method)
+                    .withHeader("Allow", method);
+        }
+        if (request.bodyBytes() > MAX_BODY_BYTES) {
+            return Reply.error(413, "request body too large", "limitBytes", MAX_BODY_BYTES,
+                    "bodyBytes", request.bodyBytes());
+        }
+        return route.get();
+    }
+
+    private static Reply health() {
+        ObjectNode body = Json.object();
+        body.put("status", "ok");
+        return Reply.json(200, body);
+    }
+
+    private static String shorten(String path) {
+        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+}
