@@ -1,6 +1,7 @@
 package dev.circuitlab.breaker;
 
 import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
+import dev.circuitlab.breaker.internal.LocalFallbackListener;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,7 +49,8 @@ public final class CircuitBreaker {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.localFallback = withFallback
-                ? new CircuitBreaker(circuitId, config, new InMemoryCircuitStateStore(), clock, listener, false)
+                ? new CircuitBreaker(circuitId, config, new InMemoryCircuitStateStore(), clock,
+                        new LocalFallbackListener(listener), false)
                 : null;
     }
 
@@ -135,7 +137,8 @@ public final class CircuitBreaker {
                 case CLOSED, DISABLED:
                     return Permission.permit(s);
                 case FORCED_OPEN:
-                    return Permission.reject(s, 0);
+                    // No retry time exists; suggest one open duration so clients do not poll every second.
+                    return Permission.reject(s, now + config.openDuration().toMillis());
                 case OPEN: {
                     if (now < s.retryAt()) {
                         return Permission.reject(s, s.retryAt());
@@ -207,22 +210,31 @@ public final class CircuitBreaker {
         } else {
             safeNotify(() -> listener.onFailure(circuitId, permission.state(), outcome.failureReason().orElseThrow()));
         }
-        if (permission.state() == CircuitState.DISABLED) {
-            return;
-        }
         try {
-            if (permission.isProbe()) {
-                recordProbe(permission, outcome);
-            } else if (!outcome.isSuccess()) {
-                recordClosedFailure(permission.snapshot(), outcome.failureReason().orElseThrow());
-            }
-            // A success in CLOSED writes nothing: that is what keeps the healthy path cheap.
+            record(permission, outcome);
         } catch (CircuitStateStoreException e) {
             safeNotify(() -> listener.onStoreError(circuitId, "record", e));
             if (localFallback != null) {
-                localFallback.onResult(localFallback.acquirePermission(), outcome);
+                // Let this instance's fallback breaker count it, without reporting the call twice.
+                CircuitSnapshot local = localFallback.store.load(circuitId);
+                if (local.state() == CircuitState.CLOSED) {
+                    localFallback.record(Permission.permit(local), outcome);
+                }
             }
         }
+    }
+
+    /** Writes what an outcome changes; notifications are the caller's job. */
+    private void record(Permission permission, CallOutcome outcome) {
+        if (permission.state() == CircuitState.DISABLED) {
+            return;
+        }
+        if (permission.isProbe()) {
+            recordProbe(permission, outcome);
+        } else if (!outcome.isSuccess()) {
+            recordClosedFailure(permission.snapshot(), outcome.failureReason().orElseThrow());
+        }
+        // A success in CLOSED writes nothing: that is what keeps the healthy path cheap.
     }
 
     private void recordClosedFailure(CircuitSnapshot read, FailureReason reason) {

@@ -24,6 +24,8 @@ public final class CircuitBreakerConfig {
     public static final String ENV_STATE_CACHE_MS = "CIRCUIT_STATE_CACHE_MS";
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
 
+    private static final Duration DEFAULT_MAX_OPEN = Duration.ofMinutes(5);
+
     private final int failureThreshold;
     private final Duration failureWindow;
     private final Duration openDuration;
@@ -41,7 +43,8 @@ public final class CircuitBreakerConfig {
         this.failureWindow = b.failureWindow;
         this.openDuration = b.openDuration;
         this.openBackoffMultiplier = b.openBackoffMultiplier;
-        this.maxOpenDuration = b.maxOpenDuration;
+        this.maxOpenDuration = b.maxOpenDuration != null ? b.maxOpenDuration
+                : (b.openDuration.compareTo(DEFAULT_MAX_OPEN) > 0 ? b.openDuration : DEFAULT_MAX_OPEN);
         this.halfOpenProbes = b.halfOpenProbes;
         this.successThreshold = b.successThreshold;
         this.callTimeout = b.callTimeout;
@@ -78,7 +81,10 @@ public final class CircuitBreakerConfig {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid circuit breaker environment: " + e.getMessage(), e);
+            // The only cross-setting rule: name both variables and their values.
+            throw new IllegalArgumentException(ENV_MAX_OPEN_DURATION_MS + " ('" + env.get(ENV_MAX_OPEN_DURATION_MS)
+                    + "') must be >= " + ENV_OPEN_DURATION_MS + " ('" + env.getOrDefault(ENV_OPEN_DURATION_MS, "30000")
+                    + "')", e);
         }
     }
 
@@ -161,7 +167,7 @@ public final class CircuitBreakerConfig {
         private Duration failureWindow = Duration.ofSeconds(60);
         private Duration openDuration = Duration.ofSeconds(30);
         private double openBackoffMultiplier = 1.0;
-        private Duration maxOpenDuration = Duration.ofMinutes(5);
+        private Duration maxOpenDuration; // defaults to max(5 min, openDuration)
         private int halfOpenProbes = 1;
         private int successThreshold = 2;
         private Duration callTimeout = Duration.ofSeconds(2);
@@ -240,7 +246,7 @@ public final class CircuitBreakerConfig {
         }
 
         public CircuitBreakerConfig build() {
-            if (maxOpenDuration.compareTo(openDuration) < 0) {
+            if (maxOpenDuration != null && maxOpenDuration.compareTo(openDuration) < 0) {
                 throw new IllegalArgumentException("maxOpenDuration must be >= openDuration (" + openDuration
                         + ") but was " + maxOpenDuration);
             }

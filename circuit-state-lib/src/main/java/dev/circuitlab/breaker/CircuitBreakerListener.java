@@ -16,7 +16,14 @@ public interface CircuitBreakerListener {
 
     default void onFailure(String circuitId, CircuitState state, FailureReason reason) { }
 
+    /** A transition of the shared circuit (written to the store). */
     default void onTransition(String circuitId, Transition transition) { }
+
+    /**
+     * A transition of this instance's in-memory fallback breaker, which decides only while the
+     * store is failing. Reported apart so it is never mistaken for a fleet-wide transition.
+     */
+    default void onLocalTransition(String circuitId, Transition transition) { }
 
     /** A conditional write lost a race (another caller changed the circuit first). */
     default void onConditionalConflict(String circuitId, String operation) { }

@@ -49,7 +49,7 @@ public record Permission(
         return probeSlot.isPresent();
     }
 
-    /** Milliseconds until a retry makes sense, at least 1 s (for a Retry-After header, rounded up). */
+    /** Seconds until a retry makes sense, rounded up and at least 1 (for a Retry-After header). */
     public long retryAfterSeconds(long now) {
         long millis = Math.max(0, retryAt - now);
         return Math.max(1, (millis + 999) / 1000);

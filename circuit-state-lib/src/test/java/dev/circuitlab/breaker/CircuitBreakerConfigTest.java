@@ -95,6 +95,19 @@ class CircuitBreakerConfigTest {
     }
 
     @Test
+    void aLongOpenDurationAloneRaisesTheDefaultCap() {
+        CircuitBreakerConfig c = CircuitBreakerConfig.fromEnvironment(Map.of("CIRCUIT_OPEN_DURATION_MS", "400000"));
+        assertEquals(Duration.ofMillis(400000), c.maxOpenDuration());
+    }
+
+    @Test
+    void aCapBelowTheOpenDurationNamesBothVariables() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitBreakerConfig.fromEnvironment(
+                Map.of("CIRCUIT_OPEN_DURATION_MS", "60000", "CIRCUIT_MAX_OPEN_DURATION_MS", "10000")));
+        assertEquals("CIRCUIT_MAX_OPEN_DURATION_MS ('10000') must be >= CIRCUIT_OPEN_DURATION_MS ('60000')", e.getMessage());
+    }
+
+    @Test
     void backoffGrowsPerConsecutiveTripAndIsCapped() {
         CircuitBreakerConfig c = CircuitBreakerConfig.builder().openDuration(Duration.ofSeconds(10))
                 .openBackoffMultiplier(2).maxOpenDuration(Duration.ofSeconds(35)).build();

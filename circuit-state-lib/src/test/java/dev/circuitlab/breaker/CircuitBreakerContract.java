@@ -272,6 +272,7 @@ abstract class CircuitBreakerContract {
         Permission p = b.acquirePermission();
         assertFalse(p.permitted());
         assertEquals(CircuitState.FORCED_OPEN, p.state());
+        assertEquals(30, p.retryAfterSeconds(clock.millis()), "clients are told to come back after one open duration");
         assertEquals(CircuitState.CLOSED, b.reset().state());
         assertTrue(b.acquirePermission().permitted());
     }

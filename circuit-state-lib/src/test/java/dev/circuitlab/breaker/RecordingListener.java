@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RecordingListener implements CircuitBreakerListener {
 
     final List<Transition> transitions = new CopyOnWriteArrayList<>();
+    final List<Transition> localTransitions = new CopyOnWriteArrayList<>();
+    final AtomicInteger permitted = new AtomicInteger();
     final AtomicInteger storeErrors = new AtomicInteger();
     final AtomicInteger conflicts = new AtomicInteger();
     final AtomicInteger rejected = new AtomicInteger();
@@ -15,6 +17,16 @@ final class RecordingListener implements CircuitBreakerListener {
     @Override
     public void onTransition(String circuitId, Transition transition) {
         transitions.add(transition);
+    }
+
+    @Override
+    public void onLocalTransition(String circuitId, Transition transition) {
+        localTransitions.add(transition);
+    }
+
+    @Override
+    public void onPermitted(String circuitId, CircuitState state, boolean probe) {
+        permitted.incrementAndGet();
     }
 
     @Override

@@ -61,6 +61,8 @@ class StoreOutageTest {
             Permission rejected = b.acquirePermission();
             assertFalse(rejected.permitted(), "the instance-local breaker opened");
             assertEquals(CircuitState.OPEN, rejected.state());
+            assertEquals(0, listener.transitions.size(), "a local trip is not a fleet-wide transition");
+            assertEquals(1, listener.localTransitions.size());
         }
     }
 
@@ -104,6 +106,7 @@ class StoreOutageTest {
                 assertTrue(p.local(), "the fallback decides once the store is gone");
                 b.onResult(p, CallOutcome.success());
             }
+            assertEquals(6, listener.permitted.get(), "each call is reported once");
             assertTrue(listener.storeErrors.get() >= 5, "every failed store request is counted: " + listener.storeErrors);
         }
     }
