@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.observability.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +61,8 @@ final class ActiveFaultCache {
         try {
             return store.read();
         } catch (FaultStoreException e) {
-            LOG.warn("fault store unavailable; serving without the persistent fault", e,
-                    "table", store.tableName());
+            LOG.warn("fault store unavailable; serving without the persistent fault",
+                    "table", store.tableName(), "error", e);
             return Optional.empty();
         }
     }

@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.circuitlab.observability.InvocationMetrics;
+import dev.circuitlab.observability.MetricsPublisher;
+import dev.circuitlab.observability.StructuredLog;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +36,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * {@link FaultInjector}, {@link FaultStore} and {@link ActiveFaultCache}. Failures map to JSON
  * answers: bad input to 400/413, a failing fault table on {@code /faults} to 503; nothing returns a
  * stack trace.
+ *
+ * <p>Each invocation of {@code GET /downstream} publishes one EMF document ({@link DownstreamMetrics}:
+ * requests served, faults injected); publishing can fail without changing the response.
  */
 public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -51,6 +57,7 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
     private final ActiveFaultCache activeFault;
     private final SnapStartPriming snapStart;
     private final Routes routes;
+    private final DownstreamMetrics metrics;
 
     /** Used by Lambda: configuration from the process environment. */
     public DownstreamHandler() {
@@ -62,14 +69,20 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
      * one DynamoDB client for the life of the instance, and SnapStart hooks registered.
      */
     public DownstreamHandler(Map<String, String> environment) {
-        this(DownstreamConfig.fromEnvironment(environment));
+        this(DownstreamConfig.fromEnvironment(environment), environment);
     }
 
-    private DownstreamHandler(DownstreamConfig config) {
+    private DownstreamHandler(DownstreamConfig config, Map<String, String> environment) {
         // SecureRandom, not Random: SnapStart restores many instances from one snapshot, and a
         // java.util.Random seeded before it would make every instance flip the same "random" faults.
         this(new FaultStore(dynamoDbClient(config), config.faultTableName()), config, Clock.systemUTC(),
-                new SecureRandom());
+                new SecureRandom(), Sleeper.THREAD,
+                DownstreamMetrics.publisher(MetricsPublisher.namespaceFrom(environment),
+                        MetricsPublisher.serviceFrom(environment, DownstreamMetrics.DEFAULT_SERVICE),
+                        StructuredLog.STDOUT, LOG));
+        StructuredLog.useLevelFrom(environment);
+        // During init, so a SnapStart snapshot (and any cold start) has paid for the EMF classes.
+        metrics.publisher().prime();
         Core.getGlobalContext().register(snapStart);
     }
 
@@ -78,9 +91,20 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
         this(store, config, clock, random, Sleeper.THREAD);
     }
 
-    /** For tests: latency and timeout faults call {@code sleeper} instead of sleeping. */
+    /**
+     * For tests: latency and timeout faults call {@code sleeper} instead of sleeping; metrics go to
+     * stdout in the default namespace.
+     */
     public DownstreamHandler(FaultStore store, DownstreamConfig config, Clock clock, RandomGenerator random,
                              Sleeper sleeper) {
+        this(store, config, clock, random, sleeper, DownstreamMetrics.publisher(MetricsPublisher.DEFAULT_NAMESPACE,
+                DownstreamMetrics.DEFAULT_SERVICE, StructuredLog.STDOUT, LOG));
+    }
+
+    /** For tests: as above, with the metrics publisher given (to capture the EMF documents). */
+    DownstreamHandler(FaultStore store, DownstreamConfig config, Clock clock, RandomGenerator random,
+                      Sleeper sleeper, MetricsPublisher metrics) {
+        this.metrics = new DownstreamMetrics(metrics);
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -130,7 +154,11 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return handle(event, context).toEvent();
+        // One EMF document per invocation, published when this block ends; publishing never throws.
+        try (InvocationMetrics invocation = metrics.publisher().begin()) {
+            invocation.requestId(requestId(event, context));
+            return handle(event, context).toEvent();
+        }
     }
 
     private ApiResponse handle(APIGatewayV2HTTPEvent event, Context context) {
@@ -143,16 +171,18 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
         } catch (BadRequestException e) {
             return ApiResponse.error(e.status(), e.getMessage());
         } catch (FaultStoreException e) {
-            LOG.error("fault store call failed", e, "table", store.tableName(), "requestId", requestId(event, context));
+            LOG.error("fault store call failed", "table", store.tableName(), "requestId", requestId(event, context),
+                    "error", e);
             return ApiResponse.error(503, STORE_UNAVAILABLE);
         } catch (RuntimeException e) {
             // A bug, not bad input: log what an operator needs, answer JSON without internals.
-            LOG.error("unexpected failure", e, "requestId", requestId(event, context));
+            LOG.error("unexpected failure", "requestId", requestId(event, context), "error", e);
             return ApiResponse.error(500, "internal error");
         }
     }
 
     private ApiResponse serveDownstream(HttpApiRequest request, Context context) {
+        metrics.served();
         FaultConfig fault = FaultConfig.NONE;
         String source = null;
         if (config.faultInjectionEnabled()) {
@@ -214,7 +244,8 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
         return ApiResponse.json(200, FaultConfig.NONE.toJson());
     }
 
-    private static void logInjected(FaultMode mode, String source, String requestId, Long delayMs) {
+    private void logInjected(FaultMode mode, String source, String requestId, Long delayMs) {
+        metrics.injected(mode);
         LOG.info("fault injected", "mode", mode.wireName(), "source", source, "requestId", requestId,
                 "delayMs", delayMs);
     }

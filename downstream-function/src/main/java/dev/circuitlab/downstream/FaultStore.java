@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.observability.StructuredLog;
 import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -157,7 +158,7 @@ public final class FaultStore {
             return Optional.of(new FaultConfig(mode.get(), probability, latency, status, expiresAt));
         } catch (IllegalArgumentException e) {
             // Someone edited the item by hand (the console makes that easy): treat it as no fault.
-            LOG.warn("ignoring unreadable fault item", e, "table", tableName, "mode", item.getMode());
+            LOG.warn("ignoring unreadable fault item", "table", tableName, "mode", item.getMode(), "error", e);
             return Optional.empty();
         }
     }

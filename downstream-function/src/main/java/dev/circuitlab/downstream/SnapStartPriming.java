@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.observability.StructuredLog;
 import org.crac.Context;
 import org.crac.Resource;
 
@@ -36,7 +37,8 @@ final class SnapStartPriming implements Resource {
             LOG.info("primed the fault store client before checkpoint", "table", store.tableName());
         } catch (FaultStoreException e) {
             // Priming is an optimization: a snapshot without it is still correct.
-            LOG.warn("could not prime the fault store client before checkpoint", e, "table", store.tableName());
+            LOG.warn("could not prime the fault store client before checkpoint", "table", store.tableName(),
+                    "error", e);
         }
     }
 

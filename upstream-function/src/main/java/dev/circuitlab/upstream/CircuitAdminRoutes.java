@@ -5,6 +5,7 @@ import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitStateStoreException;
 import dev.circuitlab.breaker.Transition;
+import dev.circuitlab.observability.StructuredLog;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
@@ -62,7 +63,7 @@ final class CircuitAdminRoutes {
             snapshot = operation.apply(breaker.current());
         } catch (CircuitStateStoreException e) {
             log.warn("circuit admin failed: state store unavailable", "circuitId", circuitId, "action", action,
-                    "error", StructuredLog.failure(e));
+                    "error", e);
             return Reply.error(503, "circuit state store unavailable", "circuitId", circuitId, "action", action)
                     .withHeader("Retry-After", "1");
         }

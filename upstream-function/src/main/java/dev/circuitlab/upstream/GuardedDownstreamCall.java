@@ -5,6 +5,7 @@ import dev.circuitlab.breaker.CallOutcome;
 import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.FailureReason;
 import dev.circuitlab.breaker.Permission;
+import dev.circuitlab.observability.StructuredLog;
 import dev.circuitlab.upstream.DownstreamClient.DownstreamResponse;
 import java.io.IOException;
 import java.time.Clock;
@@ -29,7 +30,10 @@ import java.util.regex.Pattern;
  *       {@code X-Circuit-State: BYPASSED}.</li>
  * </ul>
  * Request headers named {@code X-Fault-*} are forwarded to the downstream, so per-request fault
- * injection can be driven through the upstream. One JSON log line per call.
+ * injection can be driven through the upstream. One JSON log line per call (circuit id, state, request
+ * id, outcome). The downstream latency is measured here, around the HTTP call; the breaker's own
+ * events reach the metrics through {@link CircuitMetricsListener}, and without a breaker
+ * ({@code BREAKER_ENABLED=false}) this class records the call outcomes itself.
  */
 final class GuardedDownstreamCall {
 
@@ -46,15 +50,17 @@ final class GuardedDownstreamCall {
     private final Clock clock;
     private final ObservedState observed;
     private final StructuredLog callLog;
+    private final CircuitMetrics metrics;
 
     GuardedDownstreamCall(UpstreamConfig config, ResettableBreaker breaker, DownstreamClient downstream, Clock clock,
-                          ObservedState observed, StructuredLog callLog) {
+                          ObservedState observed, StructuredLog callLog, CircuitMetrics metrics) {
         this.config = config;
         this.breaker = breaker;
         this.downstream = downstream;
         this.clock = clock;
         this.observed = observed;
         this.callLog = callLog;
+        this.metrics = metrics;
     }
 
     Reply handle(IncomingRequest request) {
@@ -75,7 +81,7 @@ final class GuardedDownstreamCall {
         if (!permission.permitted()) {
             return rejected(request, permission, started);
         }
-        Attempt attempt = attempt(forwarded);
+        Attempt attempt = attempt(request, permission.state().name(), forwarded);
         if (attempt.interrupted()) {
             // Not the downstream's fault, so no outcome is recorded; a probe slot's lease expires by itself.
             Thread.currentThread().interrupt();
@@ -93,12 +99,14 @@ final class GuardedDownstreamCall {
     }
 
     private Reply bypass(IncomingRequest request, Map<String, String> forwarded, long started) {
-        Attempt attempt = attempt(forwarded);
+        Attempt attempt = attempt(request, BYPASSED, forwarded);
         if (attempt.interrupted()) {
             Thread.currentThread().interrupt();
             return Reply.error(503, "call interrupted", "circuitId", config.circuitId())
                     .withHeader(Reply.CIRCUIT_STATE, BYPASSED);
         }
+        // No breaker to report the outcome: record it here, so the baseline's dashboard has calls too.
+        attempt.outcome().failureReason().ifPresentOrElse(metrics::failed, metrics::succeeded);
         Reply reply = answer(attempt, BYPASSED);
         logCall(request, BYPASSED, attempt.outcome().isSuccess() ? "success" : "failure", attempt.failure(),
                 attempt.response(), reply.status(), started, null);
@@ -152,8 +160,9 @@ final class GuardedDownstreamCall {
         }
     }
 
-    private Attempt attempt(Map<String, String> forwarded) {
+    private Attempt attempt(IncomingRequest request, String state, Map<String, String> forwarded) {
         Duration timeout = config.breaker().callTimeout();
+        long started = System.nanoTime();
         try {
             return new Attempt(downstream.fetch(forwarded, timeout), null, false);
         } catch (IOException e) {
@@ -163,8 +172,11 @@ final class GuardedDownstreamCall {
         } catch (RuntimeException e) {
             // Counted as a failure so that a probe always reports back; logged because it is a surprise.
             callLog.error("downstream call failed unexpectedly", "circuitId", config.circuitId(),
-                    "error", StructuredLog.failure(e));
+                    "state", state, "requestId", request.requestId(), "error", e);
             return new Attempt(null, FailureReason.ERROR, false);
+        } finally {
+            // Failures too: a timed-out call shows up as a latency of about the call timeout.
+            metrics.downstreamLatency((System.nanoTime() - started) / 1_000_000);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.circuitlab.upstream;
 
+import dev.circuitlab.observability.StructuredLog;
 import org.crac.Context;
 import org.crac.Resource;
 
@@ -36,14 +37,14 @@ final class SnapStartPriming implements Resource {
             } catch (RuntimeException e) {
                 // Priming is an optimization; the snapshot must still be taken.
                 log.warn("snapstart priming: circuit read failed", "circuitId", config.circuitId(),
-                        "error", StructuredLog.failure(e));
+                        "error", e);
             }
         }
         try {
             downstream.prime();
             warmRoute.run();
         } catch (RuntimeException e) {
-            log.warn("snapstart priming failed", "error", StructuredLog.failure(e));
+            log.warn("snapstart priming failed", "error", e);
         }
     }
 
