@@ -150,6 +150,10 @@ public final class CircuitBreaker {
                         transitioned(halfOpen);
                         return Permission.probe(halfOpen, 0, lease);
                     }
+                    if (config.halfOpenProbes() == 1) {
+                        // The winner holds the only slot: no need to read again to learn that.
+                        return Permission.reject(s, lease);
+                    }
                     break;
                 }
                 case HALF_OPEN: {
@@ -244,12 +248,25 @@ public final class CircuitBreaker {
             if (s.state() != CircuitState.CLOSED) {
                 return; // the circuit already moved on (opened or was forced); nothing left to count
             }
+            if (s.failureCount() >= config.failureThreshold()) {
+                // The threshold was reached but the trip did not land (its writer lost a race, was
+                // throttled or died): trip now rather than count on into a new window.
+                trip(s, s.failureCount() + " failures within " + config.failureWindow().toMillis()
+                        + " ms (last: " + reason + ")", now);
+                return;
+            }
             CircuitSnapshot counted;
             boolean windowExpired = s.windowStart() == 0 || now - s.windowStart() >= config.failureWindow().toMillis();
             if (windowExpired) {
                 // A new window: one conditional write sets the count to 1 and bumps the version.
                 CircuitSnapshot fresh = s.newWindow(now);
-                counted = write("start-window", s.version(), fresh) ? fresh : null;
+                final CircuitSnapshot current = s;
+                boolean won = timed("start-window",
+                        () -> store.restartWindow(current.version(), current.failureCount(), fresh));
+                if (!won) {
+                    listener.onConditionalConflict(circuitId, "start-window");
+                }
+                counted = won ? fresh : null;
             } else {
                 final CircuitSnapshot current = s;
                 counted = timed("add-failure", () -> store.addFailure(circuitId, current.version(), now)).orElse(null);
@@ -269,15 +286,22 @@ public final class CircuitBreaker {
         }
     }
 
-    /** CLOSED or HALF_OPEN → OPEN. Conditional on the episode, so concurrent trippers produce one transition. */
-    private void trip(CircuitSnapshot s, String reason, long now) {
+    /**
+     * CLOSED or HALF_OPEN → OPEN. Conditional on the episode, so concurrent trippers produce one
+     * transition.
+     *
+     * @return whether this caller's write made the transition
+     */
+    private boolean trip(CircuitSnapshot s, String reason, long now) {
         int trips = s.state() == CircuitState.CLOSED ? 1 : s.consecutiveOpens() + 1;
         long retryAt = now + config.openDurationForTrip(trips).toMillis();
         CircuitSnapshot open = s.next(CircuitState.OPEN, reason, now).withOpen(now, retryAt, trips)
                 .withFailureCount(s.failureCount());
-        if (write("trip", s.version(), open)) {
+        boolean won = write("trip", s.version(), open);
+        if (won) {
             transitioned(open);
         }
+        return won;
     }
 
     private void recordProbe(Permission permission, CallOutcome outcome) {
@@ -285,7 +309,14 @@ public final class CircuitBreaker {
         CircuitSnapshot s = permission.snapshot();
         int slot = permission.probeSlot().orElseThrow();
         if (!outcome.isSuccess()) {
-            trip(s, "probe failed: " + outcome.failureReason().orElseThrow(), now);
+            FailureReason reason = outcome.failureReason().orElseThrow();
+            if (!trip(s, "probe failed: " + reason, now)) {
+                // Another probe's success closed the circuit first: this failure counts in CLOSED.
+                CircuitSnapshot current = reload();
+                if (current.state() == CircuitState.CLOSED) {
+                    recordClosedFailure(current, reason);
+                }
+            }
             return;
         }
         Optional<CircuitSnapshot> after = timed("probe-success",

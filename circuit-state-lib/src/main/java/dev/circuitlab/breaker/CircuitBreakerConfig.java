@@ -25,6 +25,8 @@ public final class CircuitBreakerConfig {
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
 
     private static final Duration DEFAULT_MAX_OPEN = Duration.ofMinutes(5);
+    /** The lease starts at permission, the call a little later: a margin keeps a live probe's slot. */
+    private static final Duration DEFAULT_LEASE_MARGIN = Duration.ofSeconds(1);
 
     private final int failureThreshold;
     private final Duration failureWindow;
@@ -48,7 +50,7 @@ public final class CircuitBreakerConfig {
         this.halfOpenProbes = b.halfOpenProbes;
         this.successThreshold = b.successThreshold;
         this.callTimeout = b.callTimeout;
-        this.probeLease = b.probeLease == null ? b.callTimeout : b.probeLease;
+        this.probeLease = b.probeLease == null ? b.callTimeout.plus(DEFAULT_LEASE_MARGIN) : b.probeLease;
         this.stateCache = b.stateCache;
         this.storeFailurePolicy = b.storeFailurePolicy;
     }
@@ -81,7 +83,12 @@ public final class CircuitBreakerConfig {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            // The only cross-setting rule: name both variables and their values.
+            // A rule across two settings: name both variables and their values.
+            if (e.getMessage().startsWith("probeLease")) {
+                throw new IllegalArgumentException(ENV_PROBE_LEASE_MS + " ('" + env.get(ENV_PROBE_LEASE_MS)
+                        + "') must be >= " + ENV_CALL_TIMEOUT_MS + " ('" + env.getOrDefault(ENV_CALL_TIMEOUT_MS, "2000")
+                        + "')", e);
+            }
             throw new IllegalArgumentException(ENV_MAX_OPEN_DURATION_MS + " ('" + env.get(ENV_MAX_OPEN_DURATION_MS)
                     + "') must be >= " + ENV_OPEN_DURATION_MS + " ('" + env.getOrDefault(ENV_OPEN_DURATION_MS, "30000")
                     + "')", e);
@@ -222,7 +229,10 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** How long a probe slot stays claimed if its caller never reports (its Lambda died). */
+        /**
+         * How long a probe slot stays claimed if its caller never reports (its Lambda died). Must
+         * be at least the call timeout; defaults to the call timeout plus 1 s.
+         */
         public Builder probeLease(Duration value) {
             this.probeLease = positive("probeLease", value);
             return this;
@@ -246,6 +256,10 @@ public final class CircuitBreakerConfig {
         }
 
         public CircuitBreakerConfig build() {
+            if (probeLease != null && probeLease.compareTo(callTimeout) < 0) {
+                throw new IllegalArgumentException("probeLease must be >= callTimeout (" + callTimeout
+                        + ") but was " + probeLease + ": a slow probe would lose its slot while still running");
+            }
             if (maxOpenDuration != null && maxOpenDuration.compareTo(openDuration) < 0) {
                 throw new IllegalArgumentException("maxOpenDuration must be >= openDuration (" + openDuration
                         + ") but was " + maxOpenDuration);

@@ -22,6 +22,13 @@ public interface CircuitStateStore {
     boolean replace(long expectedVersion, CircuitSnapshot next);
 
     /**
+     * Like {@link #replace}, for a CLOSED failure-window restart: it also requires the failure count
+     * to be unchanged since the read, so failures added meanwhile (which may have reached the
+     * threshold) are never wiped.
+     */
+    boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next);
+
+    /**
      * Atomically adds one failure to a CLOSED circuit still at {@code expectedVersion}.
      *
      * @return the state after the increment, or empty if the episode changed

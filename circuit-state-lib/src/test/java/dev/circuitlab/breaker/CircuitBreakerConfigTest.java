@@ -21,7 +21,7 @@ class CircuitBreakerConfigTest {
         assertEquals(1, c.halfOpenProbes());
         assertEquals(2, c.successThreshold());
         assertEquals(Duration.ofSeconds(2), c.callTimeout());
-        assertEquals(Duration.ofSeconds(2), c.probeLease(), "probe lease defaults to the call timeout");
+        assertEquals(Duration.ofSeconds(3), c.probeLease(), "probe lease defaults to the call timeout plus 1 s");
         assertEquals(Duration.ZERO, c.stateCache());
         assertEquals(StoreFailurePolicy.FAIL_OPEN, c.storeFailurePolicy());
     }
@@ -92,6 +92,13 @@ class CircuitBreakerConfigTest {
         assertMessage("failureWindow must be > 0 but was PT-1S", () -> CircuitBreakerConfig.builder().failureWindow(Duration.ofSeconds(-1)));
         assertMessage("maxOpenDuration must be >= openDuration (PT30S) but was PT10S",
                 () -> CircuitBreakerConfig.builder().maxOpenDuration(Duration.ofSeconds(10)).build());
+    }
+
+    @Test
+    void aProbeLeaseShorterThanTheCallTimeoutNamesBothVariables() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitBreakerConfig.fromEnvironment(
+                Map.of("CIRCUIT_CALL_TIMEOUT_MS", "5000", "CIRCUIT_PROBE_LEASE_MS", "1000")));
+        assertEquals("CIRCUIT_PROBE_LEASE_MS ('1000') must be >= CIRCUIT_CALL_TIMEOUT_MS ('5000')", e.getMessage());
     }
 
     @Test

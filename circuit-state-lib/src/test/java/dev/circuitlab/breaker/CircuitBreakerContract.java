@@ -242,7 +242,7 @@ abstract class CircuitBreakerContract {
         clock.advance(Duration.ofSeconds(30));
         Permission lost = b.acquirePermission(); // this probe's Lambda "dies": it never reports
         assertTrue(lost.isProbe());
-        clock.advance(Duration.ofMillis(1999));
+        clock.advance(Duration.ofMillis(2999)); // the lease: call timeout 2 s + 1 s margin
         assertFalse(breaker(policy().build()).acquirePermission().permitted(), "lease still valid");
         clock.advance(Duration.ofMillis(1));
         CircuitBreaker other = breaker(policy().build());

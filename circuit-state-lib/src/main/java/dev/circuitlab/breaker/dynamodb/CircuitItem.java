@@ -30,6 +30,10 @@ final class CircuitItem {
     static final String VERSION = "version";
     static final String UPDATED_AT = "updatedAt";
     static final String LAST_TRANSITION = "lastTransition";
+    /** Random per whole-item write, so a writer whose response was lost can tell that it won. */
+    static final String WRITE_TOKEN = "writeToken";
+    /** Probe slot → random token of the caller that claimed it (lease values alone can coincide). */
+    static final String PROBE_OWNERS = "probeOwners";
 
     static final StaticTableSchema<CircuitItem> SCHEMA = StaticTableSchema.builder(CircuitItem.class)
             .newItemSupplier(CircuitItem::new)
@@ -48,6 +52,9 @@ final class CircuitItem {
             .addAttribute(Long.class, a -> a.name(UPDATED_AT).getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v))
             .addAttribute(EnhancedType.mapOf(String.class, String.class),
                     a -> a.name(LAST_TRANSITION).getter(i -> i.lastTransition).setter((i, v) -> i.lastTransition = v))
+            .addAttribute(String.class, a -> a.name(WRITE_TOKEN).getter(i -> i.writeToken).setter((i, v) -> i.writeToken = v))
+            .addAttribute(EnhancedType.mapOf(String.class, String.class),
+                    a -> a.name(PROBE_OWNERS).getter(i -> i.probeOwners).setter((i, v) -> i.probeOwners = v))
             .build();
 
     String circuitId;
@@ -62,6 +69,8 @@ final class CircuitItem {
     Long version;
     Long updatedAt;
     Map<String, String> lastTransition;
+    String writeToken;
+    Map<String, String> probeOwners;
 
     static CircuitItem of(CircuitSnapshot s) {
         CircuitItem i = new CircuitItem();

@@ -4,6 +4,7 @@ import static dev.circuitlab.breaker.dynamodb.CircuitItem.CIRCUIT_ID;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.FAILURE_COUNT;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.HALF_OPEN_SUCCESSES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_LEASES;
+import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_OWNERS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.STATE;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.UPDATED_AT;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.VERSION;
@@ -16,6 +17,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -44,6 +49,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * becomes a {@link CircuitStateStoreException}.
  */
 public final class DynamoDbCircuitStateStore implements CircuitStateStore {
+
+    private static final AwsRequestOverrideConfiguration NO_RETRIES = AwsRequestOverrideConfiguration.builder()
+            .addPlugin(config -> config.overrideConfiguration(config.overrideConfiguration().toBuilder()
+                    .retryStrategy(AwsRetryStrategy.doNotRetry()).build()))
+            .build();
 
     private final DynamoDbClient client;
     private final DynamoDbTable<CircuitItem> table;
@@ -80,52 +90,93 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
 
     @Override
     public CircuitSnapshot load(String circuitId) {
+        return loadItem(circuitId).map(DynamoDbCircuitStateStore::snapshotOf).orElseGet(() -> CircuitSnapshot.initial(circuitId));
+    }
+
+    private Optional<CircuitItem> loadItem(String circuitId) {
         try {
-            CircuitItem item = table.getItem(GetItemEnhancedRequest.builder()
+            return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder()
                     .key(Key.builder().partitionValue(circuitId).build())
                     .consistentRead(true)
-                    .build());
-            return item == null ? CircuitSnapshot.initial(circuitId) : item.toSnapshot();
+                    .build()));
         } catch (SdkException e) {
             throw storeError("GetItem", circuitId, e);
+        } catch (RuntimeException e) {
+            // The schema could not map the item (an attribute of the wrong type, edited by hand).
+            throw new CircuitStateStoreException("circuit item " + circuitId + " cannot be read: " + e.getMessage(), e);
         }
     }
 
     @Override
     public boolean replace(long expectedVersion, CircuitSnapshot next) {
-        Expression condition = expectedVersion == 0
-                ? Expression.builder().expression("attribute_not_exists(#id)").putExpressionName("#id", CIRCUIT_ID).build()
-                : Expression.builder().expression("#v = :v").putExpressionName("#v", VERSION)
-                        .putExpressionValue(":v", num(expectedVersion)).build();
+        return put(expectedVersion, null, next);
+    }
+
+    @Override
+    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
+        return put(expectedVersion, expectedFailureCount, next);
+    }
+
+    /**
+     * A conditional PutItem of the whole state. The SDK may retry a request whose response was lost
+     * although DynamoDB applied it; the retry then fails its condition. The write token tells such a
+     * writer that the item holds its own write, so it does not take a won race for a lost one.
+     */
+    private boolean put(long expectedVersion, Long expectedFailureCount, CircuitSnapshot next) {
+        Expression.Builder condition = Expression.builder();
+        if (expectedVersion == 0) {
+            condition.expression("attribute_not_exists(#id)").putExpressionName("#id", CIRCUIT_ID);
+        } else if (expectedFailureCount == null) {
+            condition.expression("#v = :v").putExpressionName("#v", VERSION).putExpressionValue(":v", num(expectedVersion));
+        } else {
+            // A window restart must not wipe failures added since the read: they may have reached the threshold.
+            condition.expression("#v = :v AND #fc = :fc").putExpressionName("#v", VERSION)
+                    .putExpressionName("#fc", FAILURE_COUNT).putExpressionValue(":v", num(expectedVersion))
+                    .putExpressionValue(":fc", num(expectedFailureCount));
+        }
+        CircuitItem item = CircuitItem.of(next);
+        item.writeToken = UUID.randomUUID().toString();
+        // Slots claimed by this write (slot 0 on OPEN -> HALF_OPEN) belong to this writer.
+        Map<String, String> owners = new HashMap<>();
+        item.probeLeases.keySet().forEach(slot -> owners.put(slot, item.writeToken));
+        item.probeOwners = owners;
         try {
             table.putItem(PutItemEnhancedRequest.builder(CircuitItem.class)
-                    .item(CircuitItem.of(next))
-                    .conditionExpression(condition)
+                    .item(item)
+                    .conditionExpression(condition.build())
                     .build());
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return retried(e) && loadItem(next.circuitId())
+                    .map(current -> item.writeToken.equals(current.writeToken)).orElse(false);
         } catch (SdkException e) {
             throw storeError("PutItem", next.circuitId(), e);
         }
     }
 
+    /**
+     * One atomic ADD. It is sent without SDK retries: a retry of an increment whose response was
+     * lost would count the failure twice. At most once is the right side for a failure count; a
+     * request that fails surfaces as a store error and the fallback breaker counts it locally.
+     */
     @Override
     public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
         return update(circuitId, "ADD #fc :one SET #u = :now",
                 "#v = :v AND #s = :state",
                 Map.of("#fc", FAILURE_COUNT, "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
                 Map.of(":one", num(1), ":now", num(now), ":v", num(expectedVersion),
-                        ":state", AttributeValue.fromS(CircuitState.CLOSED.name())));
+                        ":state", AttributeValue.fromS(CircuitState.CLOSED.name())), NO_RETRIES, null);
     }
 
     @Override
     public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil,
                                   long now) {
-        Map<String, String> names = Map.of("#p", PROBE_LEASES, "#slot", Integer.toString(slot), "#u", UPDATED_AT,
-                "#v", VERSION, "#s", STATE);
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":lease", num(leaseUntil), ":now", num(now),
-                ":v", num(expectedVersion), ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
+        String owner = UUID.randomUUID().toString();
+        Map<String, String> names = Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
+                "#u", UPDATED_AT, "#v", VERSION, "#s", STATE);
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":lease", num(leaseUntil), ":owner",
+                AttributeValue.fromS(owner), ":now", num(now), ":v", num(expectedVersion),
+                ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
         String slotCondition;
         if (expectedLease == null) {
             slotCondition = "attribute_not_exists(#p.#slot)";
@@ -133,38 +184,79 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             slotCondition = "#p.#slot = :expected";
             values.put(":expected", num(expectedLease));
         }
-        return update(circuitId, "SET #p.#slot = :lease, #u = :now",
-                "#v = :v AND #s = :state AND " + slotCondition, names, values).isPresent();
+        // A retried claim that DynamoDB had applied finds the slot owned by its own token.
+        return update(circuitId, "SET #p.#slot = :lease, #o.#slot = :owner, #u = :now",
+                "#v = :v AND #s = :state AND " + slotCondition, names, values, null,
+                current -> current.probeOwners != null && owner.equals(current.probeOwners.get(Integer.toString(slot))))
+                .isPresent();
     }
 
     @Override
     public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, long lease,
                                                         long now) {
-        return update(circuitId, "ADD #ok :one REMOVE #p.#slot SET #u = :now",
+        return update(circuitId, "ADD #ok :one REMOVE #p.#slot, #o.#slot SET #u = :now",
                 "#v = :v AND #s = :state AND #p.#slot = :lease",
-                Map.of("#ok", HALF_OPEN_SUCCESSES, "#p", PROBE_LEASES, "#slot", Integer.toString(slot),
+                Map.of("#ok", HALF_OPEN_SUCCESSES, "#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
                         "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
                 Map.of(":one", num(1), ":lease", num(lease), ":now", num(now), ":v", num(expectedVersion),
-                        ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
+                        ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())), null,
+                // A retried success that DynamoDB had applied finds its slot freed in the same episode.
+                current -> n(current.version) == expectedVersion
+                        && CircuitState.HALF_OPEN.name().equals(current.state)
+                        && (current.probeLeases == null || !current.probeLeases.containsKey(Integer.toString(slot))));
     }
 
+    /**
+     * A conditional UpdateItem returning the new state. On a failed condition, {@code appliedBefore}
+     * (if given) is asked whether a re-read shows this very update already applied by an earlier
+     * attempt of the same request.
+     */
     private Optional<CircuitSnapshot> update(String circuitId, String updateExpression, String condition,
-                                             Map<String, String> names, Map<String, AttributeValue> values) {
+                                             Map<String, String> names, Map<String, AttributeValue> values,
+                                             AwsRequestOverrideConfiguration override,
+                                             Predicate<CircuitItem> appliedBefore) {
+        UpdateItemRequest.Builder request = UpdateItemRequest.builder()
+                .tableName(tableName)
+                .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId)))
+                .updateExpression(updateExpression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW);
+        if (override != null) {
+            request.overrideConfiguration(override);
+        }
         try {
-            UpdateItemResponse response = client.updateItem(UpdateItemRequest.builder()
-                    .tableName(tableName)
-                    .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId)))
-                    .updateExpression(updateExpression)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .build());
-            return Optional.of(CircuitItem.SCHEMA.mapToItem(response.attributes()).toSnapshot());
+            UpdateItemResponse response = client.updateItem(request.build());
+            return Optional.of(snapshotOf(CircuitItem.SCHEMA.mapToItem(response.attributes())));
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+            if (appliedBefore == null || !retried(e)) {
+                return Optional.empty();
+            }
+            return loadItem(circuitId).filter(appliedBefore).map(DynamoDbCircuitStateStore::snapshotOf);
         } catch (SdkException e) {
             throw storeError("UpdateItem", circuitId, e);
+        }
+    }
+
+    /**
+     * Whether the SDK sent this request more than once. Only then can an earlier attempt have been
+     * applied with its response lost, so only then is the item re-read (a plain lost race costs nothing more).
+     */
+    private static boolean retried(SdkException e) {
+        return e.numAttempts() != null && e.numAttempts() > 1;
+    }
+
+    private static long n(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    /** An item a person edited into something unreadable is a store fault, not a crash of the caller. */
+    private static CircuitSnapshot snapshotOf(CircuitItem item) {
+        try {
+            return item.toSnapshot();
+        } catch (RuntimeException e) {
+            throw new CircuitStateStoreException("circuit item " + item.circuitId + " cannot be read: " + e.getMessage(), e);
         }
     }
 

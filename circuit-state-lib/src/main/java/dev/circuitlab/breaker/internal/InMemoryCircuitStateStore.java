@@ -38,6 +38,21 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
     }
 
     @Override
+    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
+        boolean[] won = {false};
+        items.compute(next.circuitId(), (id, current) -> {
+            long version = current == null ? 0 : current.version();
+            long failures = current == null ? 0 : current.failureCount();
+            if (version != expectedVersion || (current != null && failures != expectedFailureCount)) {
+                return current;
+            }
+            won[0] = true;
+            return next;
+        });
+        return won[0];
+    }
+
+    @Override
     public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
         return update(circuitId, current -> current.version() == expectedVersion
                         && current.state() == CircuitState.CLOSED,
