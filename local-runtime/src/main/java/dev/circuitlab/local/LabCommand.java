@@ -3,6 +3,7 @@ package dev.circuitlab.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.circuitlab.local.dashboard.LocalDashboard;
 import dev.circuitlab.local.lambda.InvocationResult;
 import dev.circuitlab.local.template.HttpRoute;
 import dev.circuitlab.local.template.SamTemplate;
@@ -99,6 +100,7 @@ public final class LabCommand {
         err.println("DynamoDB: " + runtime.dynamoDbEndpoint()
                 + runtime.dynalitePid().map(pid -> " (dynalite, pid " + pid + ")").orElse("")
                 + "; tables: " + String.join(", ", runtime.template().tables().stream().map(t -> t.tableName()).toList()));
+        err.println("Dashboard: " + runtime.baseUrl() + LocalDashboard.PATH);
         err.println("Local metrics: " + runtime.baseUrl() + "/_local/metrics   Stop: Ctrl-C");
         out.println("Running on " + runtime.baseUrl());
         for (HttpRoute r : runtime.routes().routes()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.circuitlab.local.dashboard.LocalDashboard;
 import dev.circuitlab.local.dynamodb.LocalDynamoDb;
 import dev.circuitlab.local.http.LocalApiServer;
 import dev.circuitlab.local.http.RouteTable;
@@ -36,6 +37,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalApiServer server;
     private LocalLambdaService lambdas;
     private RouteTable routes;
+    private LocalDashboard dashboard;
     private boolean closed;
 
     private LocalRuntime(PrintStream console) {
@@ -74,12 +76,16 @@ public final class LocalRuntime implements AutoCloseable {
         dynamoDb = LocalDynamoDb.start(options.dynamoDbEndpoint(), options.projectRoot());
         useLocalCredentialsIfNone(dynamoDb.endpoint());
 
-        template = samTemplate.resolve(bindings(options, server.baseUrl(), dynamoDb.endpoint().toString()));
+        LocalBindings bindings = bindings(options, server.baseUrl(), dynamoDb.endpoint().toString());
+        template = samTemplate.resolve(bindings);
         template.warnings().forEach(w -> console.println("warning: " + w));
         lambdas = new LocalLambdaService(template, Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : LocalRuntime.class.getClassLoader(),
                 mapper, console, options.defaultConcurrency());
         dynamoDb.createTables(template.tables(), console);
+
+        dashboard = LocalDashboard.start(samTemplate, bindings, lambdas, server, mapper);
+        dashboard.errors().values().forEach(e -> console.println("warning: local dashboard: " + e));
 
         routes = new RouteTable(template.routes());
         routes.conflicts().forEach(c -> console.println("warning: " + c));
@@ -137,6 +143,11 @@ public final class LocalRuntime implements AutoCloseable {
         return server;
     }
 
+    /** The live dashboard at {@code /_dashboard}, and the metrics it draws. */
+    public LocalDashboard dashboard() {
+        return dashboard;
+    }
+
     public URI dynamoDbEndpoint() {
         return dynamoDb.endpoint();
     }
@@ -166,6 +177,9 @@ public final class LocalRuntime implements AutoCloseable {
         List<AutoCloseable> inOrder = new ArrayList<>();
         if (server != null) {
             inOrder.add(server);
+        }
+        if (dashboard != null) {
+            inOrder.add(dashboard);
         }
         if (lambdas != null) {
             inOrder.add(lambdas);

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -54,7 +55,13 @@ public final class LocalApiServer implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpServer server;
+    /** Told about each answered request that matched an API route (the AWS/ApiGateway counterparts). Must be fast. */
+    public interface ResponseListener {
+        void answered(String apiId, String routeKey, int status, double latencyMs);
+    }
+
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<ResponseListener> responseListeners = new CopyOnWriteArrayList<>();
     private RouteTable routes;
     private LocalLambdaService lambdas;
     private ObjectMapper mapper;
@@ -87,6 +94,10 @@ public final class LocalApiServer implements AutoCloseable {
     /** Adds a handler under a path of its own (e.g. a dashboard page); before or after {@link #start}. */
     public void addContext(String path, HttpHandler handler) {
         server.createContext(path, handler);
+    }
+
+    public void addResponseListener(ResponseListener listener) {
+        responseListeners.add(listener);
     }
 
     /** Starts serving; {@code accessLog} (may be null) gets one line per request. */
@@ -130,6 +141,16 @@ public final class LocalApiServer implements AutoCloseable {
             drain(exchange.getRequestBody());
             return HttpApiResponses.NOT_FOUND;
         }
+        long start = System.nanoTime();
+        HttpResponseData response = invokeRoute(exchange, rawPath, uri, match.get());
+        double latencyMs = (System.nanoTime() - start) / 1_000_000.0;
+        HttpRoute route = match.get().route();
+        responseListeners.forEach(l -> l.answered(route.apiId(), route.routeKey(), response.status(), latencyMs));
+        return response;
+    }
+
+    private HttpResponseData invokeRoute(HttpExchange exchange, String rawPath, URI uri, RouteTable.Match match)
+            throws IOException {
         byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
             return HttpApiResponses.TOO_LARGE;
@@ -138,8 +159,8 @@ public final class LocalApiServer implements AutoCloseable {
                 uri.getRawQuery() == null ? "" : uri.getRawQuery(), lowerCase(exchange.getRequestHeaders()), body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), port());
         String requestId = apiRequestId();
-        ExecutionEnvironmentPool pool = lambdas.pool(match.get().route().functionId()).orElseThrow();
-        ObjectNode event = HttpApiEvents.fromRequest(mapper, request, match.get(), requestId, Instant.now());
+        ExecutionEnvironmentPool pool = lambdas.pool(match.route().functionId()).orElseThrow();
+        ObjectNode event = HttpApiEvents.fromRequest(mapper, request, match, requestId, Instant.now());
         InvocationResult result = pool.invoke(event);
         HttpResponseData response = HttpApiResponses.from(result);
         List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers());

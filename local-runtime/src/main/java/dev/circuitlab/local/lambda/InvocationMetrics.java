@@ -3,6 +3,8 @@ package dev.circuitlab.local.lambda;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,6 +17,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InvocationMetrics {
 
     static final int WINDOW = 4096;
+
+    /** Told about each invocation as it happens (the local dashboard's AWS/Lambda series). Must be fast. */
+    public interface Observer {
+        /** An invocation began; {@code concurrentExecutions} counts it. */
+        void started(int concurrentExecutions);
+
+        /** It ended: {@code error} for a handler error or a timeout, as the Errors metric counts them. */
+        void finished(boolean error, double durationMs);
+
+        /** A request found no free environment and was not invoked. */
+        void throttled();
+    }
+
+    private final List<Observer> observers = new CopyOnWriteArrayList<>();
 
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -33,6 +49,7 @@ public final class InvocationMetrics {
         invocations.incrementAndGet();
         int now = concurrent.incrementAndGet();
         maxConcurrent.accumulateAndGet(now, Math::max);
+        observers.forEach(o -> o.started(now));
     }
 
     void finished(InvocationResult result, double durationMs) {
@@ -49,10 +66,21 @@ public final class InvocationMetrics {
             durationSum += durationMs;
             durationMax = Math.max(durationMax, durationMs);
         }
+        boolean error = result instanceof InvocationResult.FunctionError || result instanceof InvocationResult.TimedOut;
+        observers.forEach(o -> o.finished(error, durationMs));
     }
 
     void throttled() {
         throttles.incrementAndGet();
+        observers.forEach(Observer::throttled);
+    }
+
+    public void addObserver(Observer observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(Observer observer) {
+        observers.remove(observer);
     }
 
     void coldStart() {

@@ -74,13 +74,8 @@ public final class SamTemplate {
     /** Resolves the template for one local run. */
     public ResolvedTemplate resolve(LocalBindings bindings) {
         Map<String, String> parameterValues = parameterValues(bindings.parameterOverrides());
-        Map<String, Object> resolverParameters = new LinkedHashMap<>();
-        parameterValues.forEach((name, value) -> resolverParameters.put(name,
-                parameters.get(name).isList() ? List.of(value.split(",", -1)) : value));
-
-        LocalResources local = new LocalResources(bindings.localBaseUrl());
-        IntrinsicResolver resolver = new IntrinsicResolver(resolverParameters, conditions, mappings, local);
-        local.resolver = resolver;
+        LocalResources local = localResources(bindings, parameterValues);
+        IntrinsicResolver resolver = local.resolver;
 
         List<String> warnings = new ArrayList<>();
         List<TableDefinition> tables = new ArrayList<>();
@@ -102,6 +97,31 @@ public final class SamTemplate {
         }
         return new ResolvedTemplate(Collections.unmodifiableMap(parameterValues),
                 Collections.unmodifiableMap(functions), List.copyOf(tables), List.copyOf(warnings));
+    }
+
+    /**
+     * The Properties of every resource of {@code type} that exists in this run (its Condition holds),
+     * by logical ID in template order, with every intrinsic resolved to local values: how the local
+     * dashboard reads an {@code AWS::CloudWatch::Dashboard}'s {@code DashboardBody}, and tests read alarms.
+     */
+    public Map<String, Map<String, Object>> resolvedProperties(String type, LocalBindings bindings) {
+        LocalResources local = localResources(bindings, parameterValues(bindings.parameterOverrides()));
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, Object>> e : resources.entrySet()) {
+            if (type.equals(String.valueOf(e.getValue().get("Type"))) && local.exists(e.getKey())) {
+                out.put(e.getKey(), Collections.unmodifiableMap(properties(local.resolver, e.getValue(), e.getKey())));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private LocalResources localResources(LocalBindings bindings, Map<String, String> parameterValues) {
+        Map<String, Object> resolverParameters = new LinkedHashMap<>();
+        parameterValues.forEach((name, value) -> resolverParameters.put(name,
+                parameters.get(name).isList() ? List.of(value.split(",", -1)) : value));
+        LocalResources local = new LocalResources(bindings.localBaseUrl());
+        local.resolver = new IntrinsicResolver(resolverParameters, conditions, mappings, local);
+        return local;
     }
 
     private Map<String, String> parameterValues(Map<String, String> overrides) {
