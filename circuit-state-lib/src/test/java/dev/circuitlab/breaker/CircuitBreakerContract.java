@@ -1,5 +1,6 @@
 package dev.circuitlab.breaker;
 
+import dev.circuitlab.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

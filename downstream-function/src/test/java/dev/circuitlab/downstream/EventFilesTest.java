@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.Responses.json;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

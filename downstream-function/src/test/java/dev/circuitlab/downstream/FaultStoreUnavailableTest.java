@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.get;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
 import static dev.circuitlab.downstream.Responses.assertError;
