@@ -1,0 +1,178 @@
+package dev.circuitlab.experiments;
+
+import dev.circuitlab.experiments.bench.BenchCommand;
+import dev.circuitlab.experiments.bench.BenchOptions;
+import dev.circuitlab.experiments.scenario.ScenarioCommand;
+import dev.circuitlab.experiments.scenario.ScenarioOptions;
+import dev.circuitlab.experiments.scenario.Timeline;
+import dev.circuitlab.local.LabException;
+import dev.circuitlab.testing.DynaliteServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code ./lab scenario} and {@code ./lab bench}. A mistake in the command line is one line on
+ * stderr and exit 2; a failure while running is exit 1. Failed acceptance checks are reported as
+ * FAIL lines, not as an exit code, unless {@code --strict} is given.
+ */
+public final class ExperimentsMain {
+
+    static final String USAGE = """
+            usage: lab scenario [--rps N] [--health-rps N] [--duration D] [--timeline SPEC] [--seed N]
+                                [--warmup D] [--parameter-overrides K=V ...] [--out DIR] [--no-png] [--strict]
+                   lab bench [--quick] [--out DIR] [--strict]
+              D is 1500ms, 30s or 2m; SPEC is MODE:D,... with MODE healthy|timeout|error|throttle|unavailable|latency=MS
+              (default healthy:10s,timeout:30s,healthy:20s; --duration scales it). Output: target/experiments/.""";
+
+    private ExperimentsMain() {
+    }
+
+    public static void main(String[] args) {
+        // The local runtime routes System.out per function while it runs; keep the terminal's own.
+        PrintStream out = System.out;
+        Cleanup.install();
+        int code = run(args, out, System.err);
+        out.flush();
+        System.exit(code);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            Map<String, String> flags = new LinkedHashMap<>();
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                String value = null;
+                if (a.startsWith("--") && a.contains("=") && !a.startsWith("--parameter-overrides")) {
+                    value = a.substring(a.indexOf('=') + 1);
+                    a = a.substring(0, a.indexOf('='));
+                }
+                switch (a) {
+                    case "--no-png", "--strict", "--quick" -> flags.put(a, "true");
+                    case "--help", "-h" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--parameter-overrides" -> {
+                        int taken = 0;
+                        while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                            parseOverrides(args[++i], overrides);
+                            taken++;
+                        }
+                        if (taken == 0) {
+                            throw new IllegalArgumentException("--parameter-overrides needs KEY=VALUE pairs");
+                        }
+                    }
+                    case "--rps", "--health-rps", "--duration", "--timeline", "--seed", "--warmup", "--out", "--project-root" -> {
+                        if (value == null) {
+                            if (i + 1 >= args.length) {
+                                throw new IllegalArgumentException(a + " needs a value");
+                            }
+                            value = args[++i];
+                        }
+                        flags.put(a, value);
+                    }
+                    default -> {
+                        if (a.startsWith("--parameter-overrides=")) {
+                            parseOverrides(a.substring("--parameter-overrides=".length()), overrides);
+                        } else {
+                            throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                        }
+                    }
+                }
+            }
+            Path root = flags.containsKey("--project-root") ? Path.of(flags.get("--project-root")).toAbsolutePath()
+                    : DynaliteServer.projectRoot();
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            return switch (args[0]) {
+                case "scenario" -> scenario(flags, overrides, root, stamp, out);
+                case "bench" -> {
+                    if (!overrides.isEmpty() || flags.keySet().stream().anyMatch(f -> !java.util.Set.of("--out", "--strict",
+                            "--quick", "--project-root").contains(f))) {
+                        throw new IllegalArgumentException("bench takes only --quick, --out and --strict");
+                    }
+                    Path outDir = flags.containsKey("--out") ? Path.of(flags.get("--out"))
+                            : root.resolve("target/experiments");
+                    BenchOptions options = new BenchOptions(root, outDir.resolve("bench-" + stamp + ".json"),
+                            flags.containsKey("--quick"));
+                    boolean passed = new BenchCommand(options, out).run();
+                    yield passed || !flags.containsKey("--strict") ? 0 : 3;
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("lab: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (LabException e) {
+            // A problem the user can fix (bad override, port, dynalite missing): one line, as ./lab start-api says it.
+            err.println("lab: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("lab: " + args[0] + " failed: " + e);
+            if ("1".equals(System.getenv("LAB_DEBUG"))) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private static int scenario(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
+                                PrintStream out) throws Exception {
+        Timeline timeline = flags.containsKey("--timeline") ? Timeline.parse(flags.get("--timeline")) : Timeline.defaults();
+        if (flags.containsKey("--duration")) {
+            timeline = timeline.scaledTo(Timeline.parseDurationMs(flags.get("--duration"), "s"));
+        }
+        double rps = flags.containsKey("--rps") ? number(flags, "--rps") : ScenarioOptions.DEFAULT_RPS;
+        double healthRps = flags.containsKey("--health-rps") ? number(flags, "--health-rps") : Math.max(1, rps / 4);
+        long seed = flags.containsKey("--seed") ? (long) number(flags, "--seed") : ScenarioOptions.DEFAULT_SEED;
+        Path outDir = flags.containsKey("--out") ? Path.of(flags.get("--out"))
+                : root.resolve("target/experiments/scenario-" + stamp);
+        ScenarioOptions defaults = ScenarioOptions.defaults(root, outDir);
+        Duration warmup = flags.containsKey("--warmup")
+                ? Duration.ofMillis(Timeline.parseDurationMs(flags.get("--warmup"), "s")) : defaults.warmup();
+        ScenarioOptions options = defaults.with(rps, healthRps, timeline, seed, warmup, overrides, outDir,
+                !flags.containsKey("--no-png"));
+        ScenarioCommand.Result result = new ScenarioCommand(options, out).run();
+        return result.allPassed() || !flags.containsKey("--strict") ? 0 : 3;
+    }
+
+    private static double number(Map<String, String> flags, String name) {
+        try {
+            return Double.parseDouble(flags.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a number, got '" + flags.get(name) + "'");
+        }
+    }
+
+    /** {@code K=V}, several separated by spaces, or sam's {@code ParameterKey=K,ParameterValue=V}. */
+    static void parseOverrides(String token, Map<String, String> into) {
+        for (String part : token.trim().split("\\s+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.startsWith("ParameterKey=")) {
+                int comma = part.indexOf(",ParameterValue=");
+                if (comma < 0) {
+                    throw new IllegalArgumentException("bad parameter override '" + part + "': expected ParameterKey=K,ParameterValue=V");
+                }
+                into.put(part.substring("ParameterKey=".length(), comma), part.substring(comma + ",ParameterValue=".length()));
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("bad parameter override '" + part + "': expected KEY=VALUE");
+            }
+            into.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+    }
+}

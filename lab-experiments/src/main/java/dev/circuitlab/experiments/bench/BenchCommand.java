@@ -1,0 +1,310 @@
+package dev.circuitlab.experiments.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
+import dev.circuitlab.experiments.report.Machine;
+import dev.circuitlab.experiments.report.TextTable;
+import dev.circuitlab.experiments.scenario.ScenarioAnalysis;
+import dev.circuitlab.local.template.FunctionDefinition;
+import dev.circuitlab.local.template.LocalBindings;
+import dev.circuitlab.local.template.ResolvedTemplate;
+import dev.circuitlab.local.template.SamTemplate;
+import dev.circuitlab.testing.DynaliteServer;
+import dev.circuitlab.testing.DynamoDbEndpoint;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * {@code ./lab bench}: the breaker's costs and guarantees as numbers. DynamoDB requests per
+ * upstream request by state, fail-fast latency in OPEN, downstream calls while OPEN, probes
+ * admitted in HALF_OPEN under 50 concurrent callers (20 repetitions), cold starts in fresh JVMs,
+ * deployment artifact sizes, and the in-process decision throughput (JMH). Prints a summary with
+ * PASS/FAIL lines and writes {@code target/experiments/bench-<ts>.json}.
+ */
+public final class BenchCommand {
+
+    static final int CALLERS = 50;
+    static final int REPETITIONS = 20;
+    static final int COLD_START_SAMPLES = 5;
+
+    private final BenchOptions options;
+    private final PrintStream out;
+
+    public BenchCommand(BenchOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** @return whether every check passed */
+    public boolean run() throws Exception {
+        long start = System.nanoTime();
+        Path root = options.projectRoot();
+        Files.createDirectories(options.jsonOut().toAbsolutePath().getParent());
+        boolean quick = options.quick();
+        int reps = quick ? 3 : REPETITIONS;
+        out.println("bench: dynalite, in-process upstream handler with a counting DynamoDB client"
+                + (quick ? " (quick mode: fewer samples)" : ""));
+
+        RequestCostBench.Result cost;
+        List<HalfOpenProbeBench.Result> probes = new ArrayList<>();
+        List<FunctionArtifacts.Function> functions;
+        List<FunctionArtifacts.Size> sizes = new ArrayList<>();
+        List<ColdStartBench.Result> cold = List.of();
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        try (DynaliteServer dynalite = DynaliteServer.start(root);
+             DynamoDbClient admin = DynamoDbEndpoint.clientBuilder(dynalite.endpoint()).build()) {
+            ResolvedTemplate template = SamTemplate.load(root.resolve("template.yaml"))
+                    .resolve(new LocalBindings(Map.of(), "http://127.0.0.1:9", Map.of()));
+            String circuitTable = tableName(template, "CircuitStateTable");
+            admin.createTable(DynamoDbCircuitStateStore.createTableRequest(circuitTable));
+            admin.createTable(hashKeyTable(tableName(template, "FaultConfigTable"), "faultId"));
+
+            long t = System.nanoTime();
+            cost = quietly(() -> new RequestCostBench(dynalite.endpoint(), circuitTable, quick).run());
+            seconds.put("requestCost", since(t));
+            out.printf(Locale.ROOT, "bench: request costs by state done (%.1f s)%n", since(t));
+
+            t = System.nanoTime();
+            HalfOpenProbeBench half = new HalfOpenProbeBench(dynalite.endpoint(), circuitTable);
+            for (int configured : new int[] {1, 3}) {
+                probes.add(quietly(() -> half.run(configured, CALLERS, reps)));
+            }
+            seconds.put("halfOpenProbes", since(t));
+            out.printf(Locale.ROOT, "bench: HALF_OPEN probes, %d callers x %d repetitions done (%.1f s)%n", CALLERS, reps, since(t));
+
+            t = System.nanoTime();
+            Map<String, String> modules = new LinkedHashMap<>();
+            for (FunctionDefinition fn : template.functions().values()) {
+                modules.put(fn.logicalId(), fn.codeUri());
+            }
+            functions = FunctionArtifacts.resolve(root, modules, out);
+            for (FunctionArtifacts.Function f : functions) {
+                sizes.add(FunctionArtifacts.size(f));
+            }
+            seconds.put("artifacts", since(t));
+
+            t = System.nanoTime();
+            cold = new ColdStartBench(root, dynalite.endpoint()).run(functions, quick ? 1 : COLD_START_SAMPLES);
+            seconds.put("coldStart", since(t));
+            out.printf(Locale.ROOT, "bench: cold starts done (%.1f s)%n", since(t));
+        }
+
+        long t = System.nanoTime();
+        Path jmhLog = options.jsonOut().resolveSibling(options.jsonOut().getFileName().toString().replace(".json", "-jmh.txt"));
+        List<JmhBench.Score> jmh = JmhBench.run(jmhLog, quick);
+        seconds.put("jmh", since(t));
+        out.printf(Locale.ROOT, "bench: JMH done (%.1f s)%n", since(t));
+
+        double elapsed = since(start);
+        List<ScenarioAnalysis.Check> checks = checks(cost, probes, elapsed);
+        ObjectNode json = json(cost, probes, sizes, cold, jmh, checks, seconds, elapsed, jmhLog);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.jsonOut().toFile(), json);
+        printSummary(cost, probes, sizes, cold, jmh, checks, elapsed);
+        return checks.stream().allMatch(ScenarioAnalysis.Check::pass);
+    }
+
+    static List<ScenarioAnalysis.Check> checks(RequestCostBench.Result cost, List<HalfOpenProbeBench.Result> probes,
+                                               double elapsed) {
+        List<ScenarioAnalysis.Check> checks = new ArrayList<>();
+        RequestCostBench.Cost healthy = cost.costs().get(0);
+        checks.add(new ScenarioAnalysis.Check("healthy.no-cache", "healthy CLOSED, cache off: exactly 1 DynamoDB read and 0 writes per request",
+                healthy.reads() == healthy.requests() && healthy.writes() == 0,
+                healthy.reads() + " reads, " + healthy.writes() + " writes for " + healthy.requests() + " requests"));
+        RequestCostBench.CacheCost c = cost.cache();
+        checks.add(new ScenarioAnalysis.Check("healthy.cache", "healthy CLOSED, cache on: at most 1 read per cache period per environment",
+                c.reads() <= c.periods() * c.environments() && c.writes() == 0,
+                String.format(Locale.ROOT, "%d reads, %d writes for %d requests over %d ms in %d environments, cache %d ms (%.2f reads per environment per period)",
+                        c.reads(), c.writes(), c.requests(), c.spanMs(), c.environments(), c.cacheMs(), c.readsPerEnvironmentPerPeriod())));
+        for (RequestCostBench.Cost k : cost.costs()) {
+            if (k.state().equals("OPEN")) {
+                checks.add(new ScenarioAnalysis.Check("open.cost", "OPEN: a rejected call costs at most 1 read, no write, no downstream call",
+                        k.reads() <= k.requests() && k.writes() == 0 && k.downstreamCalls() == 0,
+                        k.reads() + " reads, " + k.writes() + " writes, " + k.downstreamCalls() + " downstream calls for " + k.requests() + " requests"));
+            }
+        }
+        double p99 = cost.openLatency().p99();
+        checks.add(new ScenarioAnalysis.Check("open.fail-fast", "OPEN: fail-fast p99 <= 5% of the call timeout (in-process handler, dynalite read)",
+                p99 <= ScenarioAnalysis.FAST_SHARE * cost.callTimeoutMs(),
+                String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms = %.2f%% of %d ms", cost.openLatency().p50(), p99,
+                        100 * p99 / cost.callTimeoutMs(), cost.callTimeoutMs())));
+        for (HalfOpenProbeBench.Result r : probes) {
+            checks.add(new ScenarioAnalysis.Check("half-open." + r.configuredProbes(),
+                    "HALF_OPEN, " + r.callers() + " concurrent callers: admitted probes <= " + r.configuredProbes()
+                            + " in each of " + r.repetitions() + " repetitions",
+                    r.withinLimitEveryTime() && r.repetitions() == r.admitted().size(),
+                    "admitted per repetition: min " + r.min() + ", max " + r.max() + " " + r.admitted()));
+        }
+        checks.add(new ScenarioAnalysis.Check("duration", "bench finished within 3 minutes", elapsed <= 180,
+                String.format(Locale.ROOT, "%.1f s (JVM start and build not included)", elapsed)));
+        return checks;
+    }
+
+    private void printSummary(RequestCostBench.Result cost, List<HalfOpenProbeBench.Result> probes,
+                              List<FunctionArtifacts.Size> sizes, List<ColdStartBench.Result> cold,
+                              List<JmhBench.Score> jmh, List<ScenarioAnalysis.Check> checks, double elapsed) {
+        out.println();
+        TextTable costs = new TextTable("state", "request", "requests", "reads/req", "writes/req", "downstream/req");
+        for (RequestCostBench.Cost k : cost.costs()) {
+            costs.row(k.state(), k.what(), k.requests(), f2(k.readsPerRequest()), f2(k.writesPerRequest()), f2(k.downstreamPerRequest()));
+        }
+        RequestCostBench.CacheCost c = cost.cache();
+        costs.row("CLOSED", "healthy, state cache " + c.cacheMs() + " ms, " + c.environments() + " environments", c.requests(),
+                f2((double) c.reads() / c.requests()), f2((double) c.writes() / c.requests()), "1.00");
+        out.println("DynamoDB requests per upstream request (CountingInterceptor on the handler's client):");
+        out.print(costs.render());
+        out.printf(Locale.ROOT, "  state cache: %.2f reads per environment per %d ms period%n%n", c.readsPerEnvironmentPerPeriod(), c.cacheMs());
+
+        out.printf(Locale.ROOT, "Fail-fast in OPEN (%d requests, in-process): p50 %.2f ms, p99 %.2f ms = %.2f%% of the %d ms call timeout; downstream calls %d%n%n",
+                cost.openRequests(), cost.openLatency().p50(), cost.openLatency().p99(),
+                100 * cost.openLatency().p99() / cost.callTimeoutMs(), cost.callTimeoutMs(), cost.openDownstreamCalls());
+
+        TextTable half = new TextTable("configured probes", "callers", "repetitions", "admitted min", "admitted max");
+        probes.forEach(r -> half.row(r.configuredProbes(), r.callers(), r.repetitions(), r.min(), r.max()));
+        out.println("HALF_OPEN single-flight:");
+        out.print(half.render());
+        out.println();
+
+        TextTable cs = new TextTable("function", "init (construct) ms", "first invoke ms", "init + invoke ms", "JVM start to done ms", "samples");
+        cold.forEach(r -> cs.row(r.logicalId(), f1(r.median(ColdStartBench.Sample::initMs)), f1(r.median(ColdStartBench.Sample::invokeMs)),
+                f1(r.median(ColdStartBench.Sample::totalMs)), f1(r.median(s -> s.jvmToReadyMs())), r.samples().size()));
+        out.println("Cold start, fresh JVM per sample (median):");
+        out.print(cs.render());
+        out.println();
+
+        TextTable as = new TextTable("function", "zip MB", "unzipped MB", "jars", "own classes KB");
+        sizes.forEach(s -> as.row(s.logicalId(), f2(s.zipBytes() / 1e6), f2(s.unzippedBytes() / 1e6), s.jars(), f1(s.classesBytes() / 1e3)));
+        out.println("Deployment artifacts (classes + lib/*.jar, as sam build packages them):");
+        out.print(sizes.isEmpty() ? "  (not measured: the functions' classpaths could not be resolved)\n" : as.render());
+        out.println();
+
+        TextTable js = new TextTable("JMH, in-memory store, 1 thread", "ops/s", "iterations min - max", "ns/op");
+        jmh.forEach(s -> js.row(s.benchmark(), String.format(Locale.ROOT, "%,.0f", s.opsPerSecond()),
+                String.format(Locale.ROOT, "%,.0f - %,.0f", s.min(), s.max()), f1(s.nanosPerOp())));
+        out.print(js.render());
+        out.println();
+        for (ScenarioAnalysis.Check ch : checks) {
+            out.println((ch.pass() ? "PASS " : "FAIL ") + ch.description() + " -- " + ch.detail());
+        }
+        out.println();
+        out.println("figures: " + options.jsonOut());
+        out.printf(Locale.ROOT, "bench finished in %.1f s%n", elapsed);
+    }
+
+    private ObjectNode json(RequestCostBench.Result cost, List<HalfOpenProbeBench.Result> probes,
+                            List<FunctionArtifacts.Size> sizes, List<ColdStartBench.Result> cold, List<JmhBench.Score> jmh,
+                            List<ScenarioAnalysis.Check> checks, Map<String, Double> seconds, double elapsed, Path jmhLog) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("kind", "circuit-breaker-lab/bench");
+        root.put("createdAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        root.put("command", "./lab bench" + (options.quick() ? " --quick" : ""));
+        root.set("machine", m.valueToTree(Machine.describe()));
+        ArrayNode costs = root.putArray("dynamoDbRequestsPerUpstreamRequest");
+        for (RequestCostBench.Cost k : cost.costs()) {
+            ObjectNode n = costs.addObject();
+            n.put("state", k.state());
+            n.put("request", k.what());
+            n.put("requests", k.requests());
+            n.put("reads", k.reads());
+            n.put("writes", k.writes());
+            n.put("downstreamCalls", k.downstreamCalls());
+            n.put("readsPerRequest", k.readsPerRequest());
+            n.put("writesPerRequest", k.writesPerRequest());
+        }
+        root.set("stateCache", m.valueToTree(cost.cache()));
+        root.with("stateCache").put("readsPerEnvironmentPerPeriod", cost.cache().readsPerEnvironmentPerPeriod());
+        ObjectNode ff = root.putObject("failFastInOpen");
+        ff.put("requests", cost.openRequests());
+        ff.put("p50Ms", cost.openLatency().p50());
+        ff.put("p90Ms", cost.openLatency().p90());
+        ff.put("p99Ms", cost.openLatency().p99());
+        ff.put("maxMs", cost.openLatency().max());
+        ff.put("callTimeoutMs", cost.callTimeoutMs());
+        ff.put("p99OfCallTimeout", cost.openLatency().p99() / cost.callTimeoutMs());
+        ff.put("downstreamCalls", cost.openDownstreamCalls());
+        ArrayNode half = root.putArray("halfOpenProbes");
+        for (HalfOpenProbeBench.Result r : probes) {
+            ObjectNode n = m.valueToTree(r);
+            n.put("min", r.min());
+            n.put("max", r.max());
+            half.add(n);
+        }
+        ArrayNode cs = root.putArray("coldStart");
+        for (ColdStartBench.Result r : cold) {
+            ObjectNode n = cs.addObject();
+            n.put("function", r.logicalId());
+            n.put("event", r.event());
+            n.put("classpath", r.classpathKind());
+            n.put("initMedianMs", r.median(ColdStartBench.Sample::initMs));
+            n.put("firstInvokeMedianMs", r.median(ColdStartBench.Sample::invokeMs));
+            n.put("initPlusInvokeMedianMs", r.median(ColdStartBench.Sample::totalMs));
+            n.put("jvmStartToDoneMedianMs", r.median(s -> s.jvmToReadyMs()));
+            n.set("samples", m.valueToTree(r.samples()));
+        }
+        root.set("artifacts", m.valueToTree(sizes));
+        root.set("jmh", m.valueToTree(jmh));
+        root.put("jmhLog", jmhLog.toString());
+        root.set("sectionSeconds", m.valueToTree(seconds));
+        root.set("checks", m.valueToTree(checks));
+        root.put("durationSeconds", Math.round(elapsed * 10) / 10.0);
+        return root;
+    }
+
+    private static String tableName(ResolvedTemplate template, String logicalId) {
+        return template.tables().stream().filter(t -> t.logicalId().equals(logicalId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("template.yaml has no " + logicalId)).tableName();
+    }
+
+    private static CreateTableRequest hashKeyTable(String name, String key) {
+        return CreateTableRequest.builder().tableName(name)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName(key).attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST).build();
+    }
+
+    interface Section<T> {
+        T run() throws Exception;
+    }
+
+    /** The handler logs every request and metric to stdout; the bench discards them while it runs. */
+    static <T> T quietly(Section<T> section) throws Exception {
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return section.run();
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    private static double since(long t) {
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    private static String f2(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String f1(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.circuitlab.experiments.bench;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One cold start, in a fresh JVM started by {@link ColdStartBench}: loads the handler class, builds
+ * it with its {@code (Map)} constructor from this process's environment (what Lambda's no-arg
+ * constructor does), and invokes it once with an event file. Prints one line:
+ * {@code COLDSTART init=<ms> invoke=<ms> jvmToReady=<ms> status=<code>}.
+ *
+ * <p>Only JDK classes and the function's own dependencies are used, and the event is read with
+ * {@link MiniJson}, so nothing warms the handler's libraries before it is timed.
+ */
+public final class ColdStartMain {
+
+    private ColdStartMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String handlerClass = args[0];
+        Path eventFile = Path.of(args[1]);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(eventFile));
+        APIGatewayV2HTTPEvent event = toEvent(json);
+
+        long t0 = System.nanoTime();
+        Class<?> type = Class.forName(handlerClass);
+        Object handler = type.getConstructor(Map.class).newInstance(Map.copyOf(System.getenv()));
+        long t1 = System.nanoTime();
+        Method handle = type.getMethod("handleRequest", APIGatewayV2HTTPEvent.class, Context.class);
+        Object response = handle.invoke(handler, event, null);
+        long t2 = System.nanoTime();
+        Object status = response.getClass().getMethod("getStatusCode").invoke(response);
+        long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        long ready = jvmStart == 0 ? -1 : System.currentTimeMillis() - jvmStart;
+        // stdout may also carry the handler's log lines: the result is one recognisable line.
+        System.out.printf(java.util.Locale.ROOT, "COLDSTART init=%.2f invoke=%.2f jvmToReady=%d status=%s%n",
+                (t1 - t0) / 1e6, (t2 - t1) / 1e6, ready, status);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    static APIGatewayV2HTTPEvent toEvent(Map<String, Object> j) {
+        Map<String, Object> rc = (Map<String, Object>) j.getOrDefault("requestContext", Map.of());
+        Map<String, Object> http = (Map<String, Object>) rc.getOrDefault("http", Map.of());
+        Map<String, String> headers = new LinkedHashMap<>();
+        ((Map<String, Object>) j.getOrDefault("headers", Map.of())).forEach((k, v) -> headers.put(k, String.valueOf(v)));
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion(str(j.get("version")))
+                .withRouteKey(str(j.get("routeKey")))
+                .withRawPath(str(j.get("rawPath")))
+                .withRawQueryString(str(j.get("rawQueryString")))
+                .withHeaders(headers)
+                .withBody(str(j.get("body")))
+                .withIsBase64Encoded(Boolean.TRUE.equals(j.get("isBase64Encoded")))
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withAccountId(str(rc.get("accountId")))
+                        .withApiId(str(rc.get("apiId")))
+                        .withDomainName(str(rc.get("domainName")))
+                        .withRequestId(str(rc.get("requestId")))
+                        .withRouteKey(str(rc.get("routeKey")))
+                        .withStage(str(rc.get("stage")))
+                        .withTime(str(rc.get("time")))
+                        .withTimeEpoch(rc.get("timeEpoch") instanceof Number n ? n.longValue() : 0L)
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(str(http.get("method")))
+                                .withPath(str(http.get("path")))
+                                .withProtocol(str(http.get("protocol")))
+                                .withSourceIp(str(http.get("sourceIp")))
+                                .withUserAgent(str(http.get("userAgent")))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+}
