@@ -53,7 +53,7 @@ final class CircuitAdminRoutes {
     private Reply run(String circuitId, String action, Function<CircuitBreaker, CircuitSnapshot> operation) {
         if (!CircuitBreaker.isValidId(circuitId)) {
             return Reply.error(400, "invalid circuit id", "circuitId", shorten(circuitId),
-                    "expected", "1-64 characters of A-Z a-z 0-9 . _ -");
+                    "expected", "1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit");
         }
         if (!circuitId.equals(config.circuitId())) {
             return Reply.error(404, "unknown circuit", "circuitId", circuitId, "knownCircuit", config.circuitId());
