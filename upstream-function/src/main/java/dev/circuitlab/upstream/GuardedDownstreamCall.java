@@ -114,7 +114,8 @@ final class GuardedDownstreamCall {
     }
 
     private Reply rejected(IncomingRequest request, Permission permission, long started) {
-        long retryAfter = retryAfterSeconds(permission);
+        // Every rejection carries a retry time (FORCED_OPEN: one open duration, so clients do not poll).
+        long retryAfter = permission.retryAfterSeconds(clock.millis());
         String state = permission.state().name();
         Reply reply;
         if (config.fallbackMode() == FallbackMode.STATIC) {
@@ -138,19 +139,6 @@ final class GuardedDownstreamCall {
                 reply.status(), started, permission);
         reply = reply.withHeader(Reply.CIRCUIT_STATE, state);
         return permission.local() ? reply.withHeader("X-Circuit-Decision", "local") : reply;
-    }
-
-    /**
-     * Seconds until a retry makes sense. A FORCED_OPEN rejection has no retry time (it lasts until an
-     * operator resets it), for which {@link Permission#retryAfterSeconds(long)} answers 1 s: that would
-     * invite clients to poll, so suggest one open duration instead.
-     */
-    private long retryAfterSeconds(Permission permission) {
-        if (permission.retryAt() > 0) {
-            return permission.retryAfterSeconds(clock.millis());
-        }
-        long openMillis = config.breaker().openDuration().toMillis();
-        return Math.max(1, (openMillis + 999) / 1000);
     }
 
     /** What one downstream call produced: a response, or why there was none. */
