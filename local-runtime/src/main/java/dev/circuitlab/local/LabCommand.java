@@ -47,6 +47,7 @@ public final class LabCommand {
     }
 
     public static void main(String[] args) {
+        LocalRuntime.allowKeepAliveConnectionsForManyEnvironments();
         // stdout carries only what the command prints ('invoke': the response); anything else
         // written to System.out (library chatter, unattributable handler output) goes to stderr.
         PrintStream stdout = System.out;

@@ -55,6 +55,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Starts everything, or stops what it had started and rethrows. */
     public static LocalRuntime start(RuntimeOptions options) {
+        allowKeepAliveConnectionsForManyEnvironments();
         StandardStreamRouter.install();
         LocalRuntime runtime = new LocalRuntime(
                 options.console() != null ? options.console() : StandardStreamRouter.unroutedErr());
@@ -112,6 +113,19 @@ public final class LocalRuntime implements AutoCloseable {
         }
         if (System.getProperty("aws.region") == null && System.getenv("AWS_REGION") == null) {
             System.setProperty("aws.region", "us-east-1");
+        }
+    }
+
+    /**
+     * Every execution environment of every function shares this JVM, and their SDK clients use the
+     * URLConnection HTTP client, whose keep-alive cache holds only 5 connections per destination
+     * by default: beyond that, each DynamoDB call would open a new connection. In Lambda one
+     * environment serves one request at a time, so the default is right there. The JDK reads the
+     * property once, at the first HTTP connection, so set it before any (an explicit value wins).
+     */
+    static void allowKeepAliveConnectionsForManyEnvironments() {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "100");
         }
     }
 
