@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.testing.TestLambdaContext;
 import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
 import static dev.circuitlab.downstream.Responses.assertError;
@@ -60,7 +61,7 @@ class BadInputTest {
     }
 
     static APIGatewayV2HTTPResponse put(String body) {
-        return handler.handleRequest(request("PUT", "/faults").body(body).build(), new FakeLambdaContext(10_000));
+        return handler.handleRequest(request("PUT", "/faults").body(body).build(), TestLambdaContext.withRemainingMillis(10_000));
     }
 
     /** A named case: the body and the fragments its error message must contain. */
@@ -252,6 +253,6 @@ class BadInputTest {
     }
 
     private static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, new FakeLambdaContext(10_000));
+        return handler.handleRequest(event, TestLambdaContext.withRemainingMillis(10_000));
     }
 }

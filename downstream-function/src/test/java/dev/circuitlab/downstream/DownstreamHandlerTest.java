@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.testing.TestLambdaContext;
 import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.get;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
@@ -42,7 +43,7 @@ class DownstreamHandlerTest {
 
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     /** Plenty of Lambda time left, unless a test is about the deadline. */
-    static final Context CONTEXT = new FakeLambdaContext(30_000);
+    static final Context CONTEXT = TestLambdaContext.withRemainingMillis(30_000);
 
     static DynamoDbEndpoint endpoint;
     static DynamoDbClient client;
@@ -134,7 +135,7 @@ class DownstreamHandlerTest {
         void requestIdFallsBackToTheLambdaRequestIdWhenTheEventHasNone() {
             APIGatewayV2HTTPResponse response = call(handler(), request("GET", "/downstream").requestId(null).build());
 
-            assertEquals(FakeLambdaContext.AWS_REQUEST_ID, json(response).get("requestId").asText());
+            assertEquals(TestLambdaContext.DEFAULT_REQUEST_ID, json(response).get("requestId").asText());
         }
 
         @Test
@@ -209,7 +210,7 @@ class DownstreamHandlerTest {
         @Test
         void latencyNeverSleepsPastTheLambdaDeadline() {
             APIGatewayV2HTTPResponse response = handler().handleRequest(
-                    withFault("x-fault-mode", "latency", "x-fault-latency-ms", "5000"), new FakeLambdaContext(1_000));
+                    withFault("x-fault-mode", "latency", "x-fault-latency-ms", "5000"), TestLambdaContext.withRemainingMillis(1_000));
 
             assertPayload(response);
             assertEquals(List.of(800L), sleeper.sleptMillis(), "remaining 1000 ms minus the 200 ms margin");
@@ -219,7 +220,7 @@ class DownstreamHandlerTest {
         @Test
         void timeoutHoldsTheRequestUntilJustBeforeTheLambdaDeadline() {
             APIGatewayV2HTTPResponse response = handler().handleRequest(
-                    withFault("x-fault-mode", "timeout"), new FakeLambdaContext(1_500));
+                    withFault("x-fault-mode", "timeout"), TestLambdaContext.withRemainingMillis(1_500));
 
             assertInjected(response, 504, "timeout");
             assertEquals(List.of(1_300L), sleeper.sleptMillis());
@@ -229,7 +230,7 @@ class DownstreamHandlerTest {
         @Test
         void timeoutIsCappedByLatencyMs() {
             APIGatewayV2HTTPResponse response = handler().handleRequest(
-                    withFault("x-fault-mode", "timeout", "x-fault-latency-ms", "300"), new FakeLambdaContext(10_000));
+                    withFault("x-fault-mode", "timeout", "x-fault-latency-ms", "300"), TestLambdaContext.withRemainingMillis(10_000));
 
             assertInjected(response, 504, "timeout");
             assertEquals(List.of(300L), sleeper.sleptMillis());
@@ -238,7 +239,7 @@ class DownstreamHandlerTest {
         @Test
         void timeoutWithLessTimeLeftThanTheMarginAnswersAtOnce() {
             APIGatewayV2HTTPResponse response = handler().handleRequest(
-                    withFault("x-fault-mode", "timeout"), new FakeLambdaContext(150));
+                    withFault("x-fault-mode", "timeout"), TestLambdaContext.withRemainingMillis(150));
 
             assertInjected(response, 504, "timeout");
             assertEquals(List.of(), sleeper.sleptMillis());

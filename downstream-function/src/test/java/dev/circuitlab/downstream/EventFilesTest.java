@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.testing.TestLambdaContext;
 import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.Responses.json;
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -155,7 +156,7 @@ class EventFilesTest {
                 fail(file.getFileName() + " has no expectation in EventFilesTest.EXPECTED");
             }
             APIGatewayV2HTTPResponse response = freshHandler(new RecordingSleeper())
-                    .handleRequest(read(file), new FakeLambdaContext(REMAINING_MS));
+                    .handleRequest(read(file), TestLambdaContext.withRemainingMillis(REMAINING_MS));
 
             assertTrue(expected.statuses().contains(response.getStatusCode()),
                     () -> "status " + response.getStatusCode() + ", expected one of " + expected.statuses()
@@ -193,7 +194,7 @@ class EventFilesTest {
         DownstreamHandler handler = freshHandler(new RecordingSleeper());
         Set<Integer> seen = new TreeSet<>();
         for (int i = 0; i < 40; i++) {
-            seen.add(handler.handleRequest(event, new FakeLambdaContext(REMAINING_MS)).getStatusCode());
+            seen.add(handler.handleRequest(event, TestLambdaContext.withRemainingMillis(REMAINING_MS)).getStatusCode());
         }
         assertEquals(Set.of(200, 500), seen);
     }
@@ -201,7 +202,7 @@ class EventFilesTest {
     @Test
     void thePutEventFileStoresItsFault() throws IOException {
         freshHandler(new RecordingSleeper()).handleRequest(read(eventsDir().resolve("downstream-faults-put.json")),
-                new FakeLambdaContext(REMAINING_MS));
+                TestLambdaContext.withRemainingMillis(REMAINING_MS));
 
         FaultConfig stored = store.read().orElseThrow();
         assertEquals(FaultMode.ERROR, stored.mode());

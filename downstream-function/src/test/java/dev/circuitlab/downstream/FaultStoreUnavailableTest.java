@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.testing.TestLambdaContext;
 import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.get;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
@@ -56,7 +57,7 @@ class FaultStoreUnavailableTest {
     }
 
     static void assertStoreUnavailable(APIGatewayV2HTTPEvent event) {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, new FakeLambdaContext(5_000));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, TestLambdaContext.withRemainingMillis(5_000));
         assertError(response, 503);
         assertEquals("{\"error\":\"fault store unavailable\"}", response.getBody());
     }
@@ -84,7 +85,7 @@ class FaultStoreUnavailableTest {
 
     @Test
     void downstreamKeepsServingWithoutThePersistentFault() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(get("/downstream"), new FakeLambdaContext(5_000));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(get("/downstream"), TestLambdaContext.withRemainingMillis(5_000));
 
         assertEquals(200, response.getStatusCode(), response::getBody);
         assertEquals("sku-1001", Responses.json(response).path("item").path("id").asText());

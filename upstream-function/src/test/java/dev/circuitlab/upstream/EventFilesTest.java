@@ -1,5 +1,6 @@
 package dev.circuitlab.upstream;
 
+import dev.circuitlab.testing.TestLambdaContext;
 import static dev.circuitlab.upstream.HttpApiEvents.assertNoStackTrace;
 import static dev.circuitlab.upstream.HttpApiEvents.header;
 import static dev.circuitlab.upstream.HttpApiEvents.json;

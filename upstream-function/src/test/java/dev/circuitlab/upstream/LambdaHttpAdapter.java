@@ -1,5 +1,6 @@
 package dev.circuitlab.upstream;
 
+import dev.circuitlab.testing.TestLambdaContext;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
