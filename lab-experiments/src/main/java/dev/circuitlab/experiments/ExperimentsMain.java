@@ -1,5 +1,6 @@
 package dev.circuitlab.experiments;
 
+import dev.circuitlab.local.template.ParameterOverrides;
 import dev.circuitlab.experiments.bench.BenchCommand;
 import dev.circuitlab.experiments.bench.BenchOptions;
 import dev.circuitlab.experiments.scenario.ScenarioCommand;
@@ -65,7 +66,7 @@ public final class ExperimentsMain {
                     case "--parameter-overrides" -> {
                         int taken = 0;
                         while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                            parseOverrides(args[++i], overrides);
+                            ParameterOverrides.parseInto(args[++i], overrides);
                             taken++;
                         }
                         if (taken == 0) {
@@ -83,7 +84,7 @@ public final class ExperimentsMain {
                     }
                     default -> {
                         if (a.startsWith("--parameter-overrides=")) {
-                            parseOverrides(a.substring("--parameter-overrides=".length()), overrides);
+                            ParameterOverrides.parseInto(a.substring("--parameter-overrides=".length()), overrides);
                         } else {
                             throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                         }
@@ -154,25 +155,4 @@ public final class ExperimentsMain {
         }
     }
 
-    /** {@code K=V}, several separated by spaces, or sam's {@code ParameterKey=K,ParameterValue=V}. */
-    static void parseOverrides(String token, Map<String, String> into) {
-        for (String part : token.trim().split("\\s+")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            if (part.startsWith("ParameterKey=")) {
-                int comma = part.indexOf(",ParameterValue=");
-                if (comma < 0) {
-                    throw new IllegalArgumentException("bad parameter override '" + part + "': expected ParameterKey=K,ParameterValue=V");
-                }
-                into.put(part.substring("ParameterKey=".length(), comma), part.substring(comma + ",ParameterValue=".length()));
-                continue;
-            }
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("bad parameter override '" + part + "': expected KEY=VALUE");
-            }
-            into.put(part.substring(0, eq), part.substring(eq + 1));
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.circuitlab.local;
 
+import dev.circuitlab.local.template.ParameterOverrides;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -297,26 +298,11 @@ public final class LabCommand {
             }
         }
 
-        /** {@code K=V}, several separated by spaces, or sam's {@code ParameterKey=K,ParameterValue=V}. */
         static void parseOverrides(String token, Map<String, String> into) {
-            for (String part : token.trim().split("\\s+")) {
-                if (part.isEmpty()) {
-                    continue;
-                }
-                if (part.startsWith("ParameterKey=")) {
-                    int comma = part.indexOf(",ParameterValue=");
-                    if (comma < 0) {
-                        throw new UsageException("bad parameter override '" + part + "': expected ParameterKey=K,ParameterValue=V");
-                    }
-                    into.put(part.substring("ParameterKey=".length(), comma),
-                            part.substring(comma + ",ParameterValue=".length()));
-                    continue;
-                }
-                int eq = part.indexOf('=');
-                if (eq <= 0) {
-                    throw new UsageException("bad parameter override '" + part + "': expected KEY=VALUE");
-                }
-                into.put(part.substring(0, eq), part.substring(eq + 1));
+            try {
+                ParameterOverrides.parseInto(token, into);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
         }
 
