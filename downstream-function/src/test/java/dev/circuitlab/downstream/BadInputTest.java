@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Every kind of bad input gets a JSON 400 (413 for size) whose error names the problem, never a 500
@@ -35,24 +34,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @ExtendWith(DynamoDbExtension.class)
 class BadInputTest {
 
+    static FaultTable faults;
+
     static final CountingInterceptor CALLS = new CountingInterceptor();
-    static DynamoDbClient client;
     static DownstreamHandler handler;
-    static FaultStore store;
 
     @BeforeAll
     static void createTable(DynamoDbEndpoint endpoint) {
-        client = endpoint.client(CALLS);
-        String table = DynamoDbEndpoint.uniqueTableName("faults");
-        FaultStore.createTable(client, table);
-        store = new FaultStore(client, table);
-        handler = new DownstreamHandler(store, DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ZERO),
+        faults = FaultTable.create(endpoint, CALLS);
+        handler = new DownstreamHandler(faults.store(), DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO),
                 new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1), new RecordingSleeper());
     }
 
     @AfterAll
-    static void closeClient() {
-        client.close();
+    static void closeTable() {
+        faults.close();
     }
 
     @BeforeEach
@@ -181,8 +177,8 @@ class BadInputTest {
                 .base64Body("{\"mode\":\"unavailable\",\"expiresInSeconds\":30}").build());
 
         assertEquals(200, response.getStatusCode(), response::getBody);
-        assertEquals(FaultMode.UNAVAILABLE, store.read().orElseThrow().mode());
-        store.clear();
+        assertEquals(FaultMode.UNAVAILABLE, faults.store().read().orElseThrow().mode());
+        faults.store().clear();
     }
 
     @Test

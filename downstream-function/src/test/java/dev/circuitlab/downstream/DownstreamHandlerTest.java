@@ -41,36 +41,32 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @ExtendWith(DynamoDbExtension.class)
 class DownstreamHandlerTest {
 
+    static FaultTable faults;
+
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     /** Plenty of Lambda time left, unless a test is about the deadline. */
     static final Context CONTEXT = TestLambdaContext.withRemainingMillis(30_000);
 
     static DynamoDbEndpoint endpoint;
-    static DynamoDbClient client;
     static final CountingInterceptor CALLS = new CountingInterceptor();
-    static String table;
-    static FaultStore store;
 
     MutableClock clock;
     RecordingSleeper sleeper;
 
     @BeforeAll
     static void createTable(DynamoDbEndpoint dynamoDb) {
+        faults = FaultTable.create(dynamoDb, CALLS);
         endpoint = dynamoDb;
-        client = dynamoDb.client(CALLS);
-        table = DynamoDbEndpoint.uniqueTableName("faults");
-        FaultStore.createTable(client, table);
-        store = new FaultStore(client, table);
     }
 
     @AfterAll
-    static void closeClient() {
-        client.close();
+    static void closeTable() {
+        faults.close();
     }
 
     @BeforeEach
     void freshState() {
-        store.clear();
+        faults.store().clear();
         CALLS.reset();
         clock = new MutableClock(START);
         sleeper = new RecordingSleeper();
@@ -78,11 +74,11 @@ class DownstreamHandlerTest {
 
     /** Faults enabled, no cache (every request reads the table), seeded dice, recorded sleeps. */
     DownstreamHandler handler() {
-        return handler(DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ZERO), new Random(42));
+        return handler(DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), new Random(42));
     }
 
     DownstreamHandler handler(DownstreamConfig config, RandomGenerator random) {
-        return new DownstreamHandler(store, config, clock, random, sleeper);
+        return new DownstreamHandler(faults.store(), config, clock, random, sleeper);
     }
 
     static APIGatewayV2HTTPResponse call(DownstreamHandler handler, APIGatewayV2HTTPEvent event) {
@@ -182,8 +178,8 @@ class DownstreamHandlerTest {
 
         @Test
         void latencyModeReallySleepsWithTheThreadSleeper() {
-            DownstreamHandler realSleeps = new DownstreamHandler(store,
-                    DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1));
+            DownstreamHandler realSleeps = new DownstreamHandler(faults.store(),
+                    DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1));
             long started = System.nanoTime();
 
             APIGatewayV2HTTPResponse response = call(realSleeps,
@@ -247,7 +243,7 @@ class DownstreamHandlerTest {
 
         @Test
         void timeoutWithoutALambdaContextIsBoundedByTheMaxFaultLatency() {
-            DownstreamHandler handler = handler(DownstreamConfig.of(table, true)
+            DownstreamHandler handler = handler(DownstreamConfig.of(faults.name(), true)
                     .withFaultCacheTtl(Duration.ZERO).withMaxFaultLatency(Duration.ofMillis(2_000)), new Random(1));
 
             assertInjected(handler.handleRequest(withFault("x-fault-mode", "timeout"), null), 504, "timeout");
@@ -256,8 +252,8 @@ class DownstreamHandlerTest {
 
         @Test
         void timeoutRestoresTheInterruptFlagWhenTheSleepIsInterrupted() {
-            DownstreamHandler handler = new DownstreamHandler(store,
-                    DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1),
+            DownstreamHandler handler = new DownstreamHandler(faults.store(),
+                    DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1),
                     duration -> {
                         throw new InterruptedException("runtime shutting down");
                     });
@@ -310,7 +306,7 @@ class DownstreamHandlerTest {
         }
 
         private List<Integer> flakyRun(RandomGenerator random) {
-            DownstreamHandler handler = handler(DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ZERO), random);
+            DownstreamHandler handler = handler(DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), random);
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 statuses.add(call(handler, withFault("x-fault-mode", "error", "x-fault-probability", "0.5")).getStatusCode());
@@ -331,7 +327,7 @@ class DownstreamHandlerTest {
 
         @Test
         void headersOverrideThePersistentFaultWithoutReadingIt() {
-            store.write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
+            faults.store().write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
             CALLS.reset();
 
             assertInjected(call(handler(), withFault("x-fault-mode", "throttle")), 429, "throttle");
@@ -340,7 +336,7 @@ class DownstreamHandlerTest {
 
         @Test
         void headerModeNoneSwitchesThePersistentFaultOffForOneRequest() {
-            store.write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
+            faults.store().write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
             DownstreamHandler handler = handler();
 
             assertPayload(call(handler, withFault("x-fault-mode", "none")));
@@ -465,7 +461,7 @@ class DownstreamHandlerTest {
             clock.advance(Duration.ofSeconds(1)); // exactly at expiresAt: expired
             assertPayload(call(handler, get("/downstream")));
             assertEquals("{\"mode\":\"none\"}", call(handler, get("/faults")).getBody());
-            assertTrue(store.read().isPresent(), "the item is still there (no TTL locally): expiry is a read-side check");
+            assertTrue(faults.store().read().isPresent(), "the item is still there (no TTL locally): expiry is a read-side check");
         }
     }
 
@@ -473,7 +469,7 @@ class DownstreamHandlerTest {
     class PersistentFaultCache {
 
         DownstreamHandler cachingHandler(Duration ttl) {
-            return handler(DownstreamConfig.of(table, true).withFaultCacheTtl(ttl), new Random(3));
+            return handler(DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(ttl), new Random(3));
         }
 
         @Test
@@ -544,7 +540,7 @@ class DownstreamHandlerTest {
     class FaultInjectionDisabled {
 
         DownstreamHandler disabled() {
-            return handler(DownstreamConfig.of(table, false).withFaultCacheTtl(Duration.ZERO), new Random(5));
+            return handler(DownstreamConfig.of(faults.name(), false).withFaultCacheTtl(Duration.ZERO), new Random(5));
         }
 
         @Test
@@ -573,7 +569,7 @@ class DownstreamHandlerTest {
 
         @Test
         void aStoredFaultIsIgnoredAndTheTableIsNeverRead() {
-            store.write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
+            faults.store().write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
             CALLS.reset();
 
             assertPayload(call(disabled(), get("/downstream")));
@@ -635,7 +631,7 @@ class DownstreamHandlerTest {
 
         @Test
         void beforeCheckpointSkipsPrimingWhenFaultInjectionIsDisabled() throws Exception {
-            handler(DownstreamConfig.of(table, false), new Random(1)).snapStartPriming().beforeCheckpoint(null);
+            handler(DownstreamConfig.of(faults.name(), false), new Random(1)).snapStartPriming().beforeCheckpoint(null);
 
             assertEquals(0, CALLS.total());
         }
@@ -643,8 +639,8 @@ class DownstreamHandlerTest {
         @Test
         void beforeCheckpointSurvivesAnUnreachableStore() throws Exception {
             try (DynamoDbClient unreachable = FaultStoreUnavailableTest.unreachableClient()) {
-                DownstreamHandler handler = new DownstreamHandler(new FaultStore(unreachable, table),
-                        DownstreamConfig.of(table, true), clock, new Random(1), sleeper);
+                DownstreamHandler handler = new DownstreamHandler(new FaultStore(unreachable, faults.name()),
+                        DownstreamConfig.of(faults.name(), true), clock, new Random(1), sleeper);
 
                 handler.snapStartPriming().beforeCheckpoint(null); // logs, does not throw
             }
@@ -652,10 +648,10 @@ class DownstreamHandlerTest {
 
         @Test
         void afterRestoreForgetsTheCachedFault() throws Exception {
-            DownstreamHandler handler = handler(DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ofHours(1)),
+            DownstreamHandler handler = handler(DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ofHours(1)),
                     new Random(1));
             assertPayload(call(handler, get("/downstream")));
-            store.write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
+            faults.store().write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
             assertPayload(call(handler, get("/downstream")));
 
             handler.snapStartPriming().afterRestore(null);
@@ -670,7 +666,7 @@ class DownstreamHandlerTest {
         @Test
         void readsItsConfigurationAndTalksToTheConfiguredEndpoint() {
             DownstreamHandler handler = new DownstreamHandler(Map.of(
-                    "FAULT_TABLE_NAME", table,
+                    "FAULT_TABLE_NAME", faults.name(),
                     "FAULT_INJECTION_ENABLED", "true",
                     "DYNAMODB_ENDPOINT", endpoint.uri().toString(),
                     "FAULT_CACHE_TTL_MS", "0"));
@@ -678,7 +674,7 @@ class DownstreamHandlerTest {
             APIGatewayV2HTTPResponse put = call(handler, putFaults("{\"mode\":\"throttle\",\"expiresInSeconds\":30}"));
             assertEquals(200, put.getStatusCode(), put::getBody);
             assertInjected(call(handler, get("/downstream")), 429, "throttle");
-            assertEquals(FaultMode.THROTTLE, store.read().orElseThrow().mode());
+            assertEquals(FaultMode.THROTTLE, faults.store().read().orElseThrow().mode());
         }
 
         @Test
@@ -691,7 +687,7 @@ class DownstreamHandlerTest {
         @Test
         void faultInjectionIsOffByDefault() {
             DownstreamHandler handler = new DownstreamHandler(Map.of(
-                    "FAULT_TABLE_NAME", table, "DYNAMODB_ENDPOINT", endpoint.uri().toString()));
+                    "FAULT_TABLE_NAME", faults.name(), "DYNAMODB_ENDPOINT", endpoint.uri().toString()));
 
             assertError(call(handler, get("/faults")), 403, "disabled");
         }

@@ -30,38 +30,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The EMF documents the downstream emits, captured from the handler, and that failing to emit changes nothing. */
 @ExtendWith(DynamoDbExtension.class)
 class DownstreamMetricsTest {
 
+    private static FaultTable faults;
+
     private static final String NAMESPACE = "CircuitBreakerLabTest";
     private static final Map<String, String> SERVICE = Map.of("Service", "downstream");
 
-    private static DynamoDbClient client;
-    private static String table;
-    private static FaultStore store;
 
     private final List<String> metricLines = new CopyOnWriteArrayList<>();
     private final List<String> logLines = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void createTable(DynamoDbEndpoint dynamoDb) {
-        client = dynamoDb.client();
-        table = DynamoDbEndpoint.uniqueTableName("faults");
-        FaultStore.createTable(client, table);
-        store = new FaultStore(client, table);
+        faults = FaultTable.create(dynamoDb);
     }
 
     @AfterAll
-    static void closeClient() {
-        client.close();
+    static void closeTable() {
+        faults.close();
     }
 
     @BeforeEach
     void clearFault() {
-        store.clear();
+        faults.store().clear();
     }
 
     private MetricsPublisher publisher(Consumer<String> sink) {
@@ -69,7 +64,7 @@ class DownstreamMetricsTest {
     }
 
     private DownstreamHandler handler(MetricsPublisher metrics, boolean faultsEnabled) {
-        return new DownstreamHandler(store, DownstreamConfig.of(table, faultsEnabled).withFaultCacheTtl(Duration.ZERO),
+        return new DownstreamHandler(faults.store(), DownstreamConfig.of(faults.name(), faultsEnabled).withFaultCacheTtl(Duration.ZERO),
                 new MutableClock(DownstreamHandlerTest.START), new Random(42), new RecordingSleeper(), metrics);
     }
 

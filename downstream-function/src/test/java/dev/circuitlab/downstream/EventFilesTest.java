@@ -35,7 +35,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Drives every {@code events/downstream-*.json} file (the ones {@code sam local invoke} uses) through
@@ -44,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 @ExtendWith(DynamoDbExtension.class)
 class EventFilesTest {
+
+    static FaultTable faults;
 
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     /** A Lambda with a 30 s timeout, just started; sleeps are recorded, not waited for. */
@@ -88,21 +89,15 @@ class EventFilesTest {
     /** Plain Jackson, strict about unknown properties: a typo in an event file fails here. */
     static final ObjectMapper EVENT_READER = new ObjectMapper();
 
-    static DynamoDbClient client;
-    static FaultStore store;
-    static String table;
 
     @BeforeAll
     static void createTable(DynamoDbEndpoint endpoint) {
-        client = endpoint.client();
-        table = DynamoDbEndpoint.uniqueTableName("faults");
-        FaultStore.createTable(client, table);
-        store = new FaultStore(client, table);
+        faults = FaultTable.create(endpoint);
     }
 
     @AfterAll
-    static void closeClient() {
-        client.close();
+    static void closeTable() {
+        faults.close();
     }
 
     static Path eventsDir() {
@@ -130,8 +125,8 @@ class EventFilesTest {
 
     /** A fresh handler and an empty table per file, so each file's answer does not depend on the others. */
     static DownstreamHandler freshHandler(RecordingSleeper sleeper) {
-        store.clear();
-        return new DownstreamHandler(store, DownstreamConfig.of(table, true).withFaultCacheTtl(Duration.ZERO),
+        faults.store().clear();
+        return new DownstreamHandler(faults.store(), DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO),
                 new MutableClock(NOW), new Random(11), sleeper);
     }
 
@@ -204,9 +199,9 @@ class EventFilesTest {
         freshHandler(new RecordingSleeper()).handleRequest(read(eventsDir().resolve("downstream-faults-put.json")),
                 TestLambdaContext.withRemainingMillis(REMAINING_MS));
 
-        FaultConfig stored = store.read().orElseThrow();
+        FaultConfig stored = faults.store().read().orElseThrow();
         assertEquals(FaultMode.ERROR, stored.mode());
         assertEquals(503, stored.statusCode());
-        store.clear();
+        faults.store().clear();
     }
 }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -27,39 +26,35 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 @ExtendWith(DynamoDbExtension.class)
 class FaultStoreTest {
 
+    static FaultTable faults;
+
     static final Instant EXPIRES = Instant.parse("2026-01-01T00:05:00Z");
     static final CountingInterceptor CALLS = new CountingInterceptor();
-    static DynamoDbClient client;
-    static String table;
-    static FaultStore store;
 
     @BeforeAll
     static void createTable(DynamoDbEndpoint endpoint) {
-        client = endpoint.client(CALLS);
-        table = DynamoDbEndpoint.uniqueTableName("faults");
-        FaultStore.createTable(client, table);
-        store = new FaultStore(client, table);
+        faults = FaultTable.create(endpoint, CALLS);
     }
 
     @AfterAll
-    static void closeClient() {
-        client.close();
+    static void closeTable() {
+        faults.close();
     }
 
     @BeforeEach
     void emptyTable() {
-        store.clear();
+        faults.store().clear();
         CALLS.reset();
     }
 
     Map<String, AttributeValue> rawItem() {
-        return client.getItem(b -> b.tableName(table).key(Map.of("faultId", AttributeValue.fromS("active")))
+        return faults.client().getItem(b -> b.tableName(faults.name()).key(Map.of("faultId", AttributeValue.fromS("active")))
                 .consistentRead(true)).item();
     }
 
     @Test
     void createTableDeclaresTheKeySchemaTheTemplateUses() {
-        TableDescription description = client.describeTable(b -> b.tableName(table)).table();
+        TableDescription description = faults.client().describeTable(b -> b.tableName(faults.name())).table();
 
         assertEquals(1, description.keySchema().size());
         KeySchemaElement key = description.keySchema().get(0);
@@ -70,13 +65,13 @@ class FaultStoreTest {
 
     @Test
     void createTableIsIdempotent() {
-        FaultStore.createTable(client, table);
-        assertEquals(Optional.empty(), store.read());
+        FaultStore.createTable(faults.client(), faults.name());
+        assertEquals(Optional.empty(), faults.store().read());
     }
 
     @Test
     void aNewTableHoldsNoFault() {
-        assertEquals(Optional.empty(), store.read());
+        assertEquals(Optional.empty(), faults.store().read());
     }
 
     @Test
@@ -90,14 +85,14 @@ class FaultStoreTest {
                 new FaultConfig(FaultMode.THROTTLE, 1.0, null, 429, EXPIRES),
                 new FaultConfig(FaultMode.UNAVAILABLE, 0.0, null, 503, EXPIRES),
                 new FaultConfig(FaultMode.NONE, 1.0, null, 200, EXPIRES)}) {
-            store.write(fault);
-            assertEquals(Optional.of(fault), store.read());
+            faults.store().write(fault);
+            assertEquals(Optional.of(fault), faults.store().read());
         }
     }
 
     @Test
     void theItemIsHumanReadableAndCarriesOnlyTheFieldsItsModeUses() {
-        store.write(new FaultConfig(FaultMode.LATENCY, 1.0, new LatencyRange(100, 300), 200, EXPIRES));
+        faults.store().write(new FaultConfig(FaultMode.LATENCY, 1.0, new LatencyRange(100, 300), 200, EXPIRES));
 
         Map<String, AttributeValue> item = rawItem();
         assertEquals("active", item.get("faultId").s());
@@ -110,53 +105,53 @@ class FaultStoreTest {
 
     @Test
     void readActiveHidesAnExpiredFault() {
-        store.write(new FaultConfig(FaultMode.THROTTLE, 1.0, null, 429, EXPIRES));
+        faults.store().write(new FaultConfig(FaultMode.THROTTLE, 1.0, null, 429, EXPIRES));
 
-        assertTrue(store.readActive(EXPIRES.minusSeconds(1)).isPresent());
-        assertEquals(Optional.empty(), store.readActive(EXPIRES));
-        assertTrue(store.read().isPresent(), "expired faults stay until TTL deletes them; readers skip them");
+        assertTrue(faults.store().readActive(EXPIRES.minusSeconds(1)).isPresent());
+        assertEquals(Optional.empty(), faults.store().readActive(EXPIRES));
+        assertTrue(faults.store().read().isPresent(), "expired faults stay until TTL deletes them; readers skip them");
     }
 
     @Test
     void clearRemovesTheFaultAndIsANoOpWhenThereIsNone() {
-        store.write(new FaultConfig(FaultMode.THROTTLE, 1.0, null, 429, EXPIRES));
-        store.clear();
-        store.clear();
+        faults.store().write(new FaultConfig(FaultMode.THROTTLE, 1.0, null, 429, EXPIRES));
+        faults.store().clear();
+        faults.store().clear();
 
-        assertEquals(Optional.empty(), store.read());
+        assertEquals(Optional.empty(), faults.store().read());
     }
 
     @Test
     void anItemEditedIntoNonsenseReadsAsNoFault() {
-        client.putItem(b -> b.tableName(table).item(Map.of(
+        faults.client().putItem(b -> b.tableName(faults.name()).item(Map.of(
                 "faultId", AttributeValue.fromS("active"),
                 "mode", AttributeValue.fromS("explode"),
                 "expiresAt", AttributeValue.fromN(Long.toString(EXPIRES.getEpochSecond())))));
 
-        assertEquals(Optional.empty(), store.read());
+        assertEquals(Optional.empty(), faults.store().read());
     }
 
     @Test
     void anItemWithOnlyAModeGetsTheModeDefaults() {
-        client.putItem(b -> b.tableName(table).item(Map.of(
+        faults.client().putItem(b -> b.tableName(faults.name()).item(Map.of(
                 "faultId", AttributeValue.fromS("active"),
                 "mode", AttributeValue.fromS("error"))));
 
-        assertEquals(Optional.of(new FaultConfig(FaultMode.ERROR, 1.0, null, 500, null)), store.read());
+        assertEquals(Optional.of(new FaultConfig(FaultMode.ERROR, 1.0, null, 500, null)), faults.store().read());
     }
 
     @Test
     void aPersistentFaultMustHaveAnExpiry() {
         assertThrows(IllegalArgumentException.class,
-                () -> store.write(new FaultConfig(FaultMode.ERROR, 1.0, null, 500, null)));
+                () -> faults.store().write(new FaultConfig(FaultMode.ERROR, 1.0, null, 500, null)));
         assertEquals(0, CALLS.writes());
     }
 
     @Test
     void eachOperationIsOneRequest() {
-        store.write(new FaultConfig(FaultMode.ERROR, 1.0, null, 500, EXPIRES));
-        store.read();
-        store.clear();
+        faults.store().write(new FaultConfig(FaultMode.ERROR, 1.0, null, 500, EXPIRES));
+        faults.store().read();
+        faults.store().clear();
 
         assertEquals(1, CALLS.count("PutItem"));
         assertEquals(1, CALLS.count("GetItem"));
