@@ -1,13 +1,16 @@
 package dev.circuitlab.breaker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * Immutable breaker policy. Build with {@link #builder()} or read from the environment with
- * {@link #fromEnvironment(Map)}; invalid values are rejected with a message naming the setting.
+ * {@link #fromEnvironment(Map)}; invalid values are rejected with a message naming the setting (or
+ * the variable) and the value. Every default is one of the {@code DEFAULT_*} constants.
  */
 public final class CircuitBreakerConfig {
 
@@ -24,9 +27,33 @@ public final class CircuitBreakerConfig {
     public static final String ENV_STATE_CACHE_MS = "CIRCUIT_STATE_CACHE_MS";
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
 
-    private static final Duration DEFAULT_MAX_OPEN = Duration.ofMinutes(5);
-    /** The lease starts at permission, the call a little later: a margin keeps a live probe's slot. */
-    private static final Duration DEFAULT_LEASE_MARGIN = Duration.ofSeconds(1);
+    public static final int DEFAULT_FAILURE_THRESHOLD = 5;
+    public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(30);
+    /** 1: no backoff. */
+    public static final double DEFAULT_OPEN_BACKOFF_MULTIPLIER = 1.0;
+    /** The backoff cap when none is set: this, or the open duration if that is longer. */
+    public static final Duration DEFAULT_MAX_OPEN_DURATION = Duration.ofMinutes(5);
+    public static final int DEFAULT_HALF_OPEN_PROBES = 1;
+    public static final int DEFAULT_SUCCESS_THRESHOLD = 2;
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The probe lease when none is set is the call timeout plus this: the lease starts at
+     * permission and the call a little later, so a margin keeps a live probe's slot.
+     */
+    public static final Duration DEFAULT_PROBE_LEASE_MARGIN = Duration.ofSeconds(1);
+    /** 0: the per-instance state cache is off. */
+    public static final Duration DEFAULT_STATE_CACHE = Duration.ZERO;
+    public static final StoreFailurePolicy DEFAULT_STORE_FAILURE_POLICY = StoreFailurePolicy.FAIL_OPEN;
+
+    /** Upper bound of every duration setting: far beyond any sensible value, and epoch-ms arithmetic cannot overflow. */
+    public static final Duration MAX_DURATION = Duration.ofDays(1);
+    /** Lambda's own limit: no call outlives its function. */
+    public static final Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(15);
+    /** Probe slots live in one item: keep it small. */
+    public static final int MAX_HALF_OPEN_PROBES = 100;
+    public static final int MAX_COUNT = 1_000_000;
+    public static final double MAX_BACKOFF_MULTIPLIER = 100;
 
     private final int failureThreshold;
     private final Duration failureWindow;
@@ -45,12 +72,11 @@ public final class CircuitBreakerConfig {
         this.failureWindow = b.failureWindow;
         this.openDuration = b.openDuration;
         this.openBackoffMultiplier = b.openBackoffMultiplier;
-        this.maxOpenDuration = b.maxOpenDuration != null ? b.maxOpenDuration
-                : (b.openDuration.compareTo(DEFAULT_MAX_OPEN) > 0 ? b.openDuration : DEFAULT_MAX_OPEN);
+        this.maxOpenDuration = b.effectiveMaxOpenDuration();
         this.halfOpenProbes = b.halfOpenProbes;
         this.successThreshold = b.successThreshold;
         this.callTimeout = b.callTimeout;
-        this.probeLease = b.probeLease == null ? b.callTimeout.plus(DEFAULT_LEASE_MARGIN) : b.probeLease;
+        this.probeLease = b.effectiveProbeLease();
         this.stateCache = b.stateCache;
         this.storeFailurePolicy = b.storeFailurePolicy;
     }
@@ -63,79 +89,98 @@ public final class CircuitBreakerConfig {
         return builder().build();
     }
 
+    // ---------------------------------------------------------------- the environment
+
+    /** One environment variable: how to parse it, which builder setter takes it, and how to show the value in effect. */
+    private record Variable<T>(String name, String expected, Function<String, T> parser, BiConsumer<Builder, T> setter,
+                               Function<Builder, String> inEffect) {
+
+        void apply(Map<String, String> env, Builder b) {
+            String raw = env.get(name);
+            if (raw == null || raw.isBlank()) {
+                return;
+            }
+            T value;
+            try {
+                value = parser.apply(raw.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " must be " + expected + " but was '" + raw + "'", e);
+            }
+            try {
+                setter.accept(b, value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + "='" + raw + "' is invalid: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static final String MILLIS = "a whole number of milliseconds";
+    private static final String WHOLE = "a whole number";
+
+    private static final Variable<Integer> FAILURE_THRESHOLD = new Variable<>(ENV_FAILURE_THRESHOLD, WHOLE,
+            Integer::parseInt, Builder::failureThreshold, b -> Integer.toString(b.failureThreshold));
+    private static final Variable<Duration> FAILURE_WINDOW = new Variable<>(ENV_FAILURE_WINDOW_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::failureWindow, b -> millis(b.failureWindow));
+    private static final Variable<Duration> OPEN_DURATION = new Variable<>(ENV_OPEN_DURATION_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::openDuration, b -> millis(b.openDuration));
+    private static final Variable<Double> OPEN_BACKOFF = new Variable<>(ENV_OPEN_BACKOFF_MULTIPLIER, "a number >= 1",
+            Double::parseDouble, Builder::openBackoffMultiplier, b -> Double.toString(b.openBackoffMultiplier));
+    private static final Variable<Duration> MAX_OPEN_DURATION = new Variable<>(ENV_MAX_OPEN_DURATION_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::maxOpenDuration, b -> millis(b.effectiveMaxOpenDuration()));
+    private static final Variable<Integer> HALF_OPEN_PROBES = new Variable<>(ENV_HALF_OPEN_PROBES, WHOLE,
+            Integer::parseInt, Builder::halfOpenProbes, b -> Integer.toString(b.halfOpenProbes));
+    private static final Variable<Integer> SUCCESS_THRESHOLD = new Variable<>(ENV_SUCCESS_THRESHOLD, WHOLE,
+            Integer::parseInt, Builder::successThreshold, b -> Integer.toString(b.successThreshold));
+    private static final Variable<Duration> CALL_TIMEOUT = new Variable<>(ENV_CALL_TIMEOUT_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::callTimeout, b -> millis(b.callTimeout));
+    private static final Variable<Duration> PROBE_LEASE = new Variable<>(ENV_PROBE_LEASE_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::probeLease, b -> millis(b.effectiveProbeLease()));
+    private static final Variable<Duration> STATE_CACHE = new Variable<>(ENV_STATE_CACHE_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::stateCache, b -> millis(b.stateCache));
+    private static final Variable<StoreFailurePolicy> STORE_FAILURE_POLICY = new Variable<>(ENV_STORE_FAILURE_POLICY,
+            "one of FAIL_OPEN, FAIL_CLOSED", s -> StoreFailurePolicy.valueOf(s.toUpperCase(Locale.ROOT)),
+            Builder::storeFailurePolicy, b -> b.storeFailurePolicy.name());
+
+    /** Every variable {@link #fromEnvironment} reads, in the order it applies them. */
+    private static final List<Variable<?>> VARIABLES = List.of(FAILURE_THRESHOLD, FAILURE_WINDOW, OPEN_DURATION,
+            OPEN_BACKOFF, MAX_OPEN_DURATION, HALF_OPEN_PROBES, SUCCESS_THRESHOLD, CALL_TIMEOUT, PROBE_LEASE,
+            STATE_CACHE, STORE_FAILURE_POLICY);
+
+    /** The names of every variable {@link #fromEnvironment} reads. */
+    public static List<String> environmentVariables() {
+        return VARIABLES.stream().map(Variable::name).toList();
+    }
+
     /**
-     * Reads every setting from {@code env} (unset or blank means the default). Unparsable values are
-     * rejected with an {@link IllegalArgumentException} naming the variable and the value.
+     * Reads every setting from {@code env} (unset or blank means the default).
+     *
+     * @throws IllegalArgumentException naming the variable and its value if one cannot be parsed
+     *         or is out of range, or naming both variables if two do not fit together
      */
     public static CircuitBreakerConfig fromEnvironment(Map<String, String> env) {
         Builder b = builder();
-        apply(env, ENV_FAILURE_THRESHOLD, CircuitBreakerConfig::parseInt, b::failureThreshold);
-        apply(env, ENV_FAILURE_WINDOW_MS, CircuitBreakerConfig::parseMillis, b::failureWindow);
-        apply(env, ENV_OPEN_DURATION_MS, CircuitBreakerConfig::parseMillis, b::openDuration);
-        apply(env, ENV_OPEN_BACKOFF_MULTIPLIER, Double::parseDouble, b::openBackoffMultiplier);
-        apply(env, ENV_MAX_OPEN_DURATION_MS, CircuitBreakerConfig::parseMillis, b::maxOpenDuration);
-        apply(env, ENV_HALF_OPEN_PROBES, CircuitBreakerConfig::parseInt, b::halfOpenProbes);
-        apply(env, ENV_SUCCESS_THRESHOLD, CircuitBreakerConfig::parseInt, b::successThreshold);
-        apply(env, ENV_CALL_TIMEOUT_MS, CircuitBreakerConfig::parseMillis, b::callTimeout);
-        apply(env, ENV_PROBE_LEASE_MS, CircuitBreakerConfig::parseMillis, b::probeLease);
-        apply(env, ENV_STATE_CACHE_MS, CircuitBreakerConfig::parseMillis, b::stateCache);
-        apply(env, ENV_STORE_FAILURE_POLICY, CircuitBreakerConfig::parsePolicy, b::storeFailurePolicy);
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            // A rule across two settings: name both variables and their values.
-            if (e.getMessage().startsWith("probeLease")) {
-                throw new IllegalArgumentException(ENV_PROBE_LEASE_MS + " ('" + env.get(ENV_PROBE_LEASE_MS)
-                        + "') must be >= " + ENV_CALL_TIMEOUT_MS + " ('" + env.getOrDefault(ENV_CALL_TIMEOUT_MS, "2000")
-                        + "')", e);
-            }
-            throw new IllegalArgumentException(ENV_MAX_OPEN_DURATION_MS + " ('" + env.get(ENV_MAX_OPEN_DURATION_MS)
-                    + "') must be >= " + ENV_OPEN_DURATION_MS + " ('" + env.getOrDefault(ENV_OPEN_DURATION_MS, "30000")
-                    + "')", e);
-        }
+        VARIABLES.forEach(v -> v.apply(env, b));
+        requireAtLeast(b, PROBE_LEASE, CALL_TIMEOUT, b.effectiveProbeLease().compareTo(b.callTimeout) >= 0);
+        requireAtLeast(b, MAX_OPEN_DURATION, OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0);
+        return b.build();
     }
 
-    /** Parses and sets one variable; any failure names the variable, the value and what was expected. */
-    private static <T> void apply(Map<String, String> env, String name, Function<String, T> parser,
-                                  java.util.function.Consumer<T> setter) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) {
-            return;
+    private static void requireAtLeast(Builder b, Variable<?> larger, Variable<?> smaller, boolean holds) {
+        if (!holds) {
+            throw new IllegalArgumentException(larger.name() + " ('" + larger.inEffect().apply(b) + "') must be >= "
+                    + smaller.name() + " ('" + smaller.inEffect().apply(b) + "')");
         }
-        T value;
-        try {
-            value = parser.apply(raw.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " must be " + expected(name) + " but was '" + raw + "'", e);
-        }
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + "='" + raw + "' is invalid: " + e.getMessage(), e);
-        }
-    }
-
-    private static String expected(String name) {
-        if (name.equals(ENV_STORE_FAILURE_POLICY)) {
-            return "one of FAIL_OPEN, FAIL_CLOSED";
-        }
-        if (name.equals(ENV_OPEN_BACKOFF_MULTIPLIER)) {
-            return "a number >= 1";
-        }
-        return name.endsWith("_MS") ? "a whole number of milliseconds" : "a whole number";
-    }
-
-    private static int parseInt(String s) {
-        return Integer.parseInt(s);
     }
 
     private static Duration parseMillis(String s) {
         return Duration.ofMillis(Long.parseLong(s));
     }
 
-    private static StoreFailurePolicy parsePolicy(String s) {
-        return StoreFailurePolicy.valueOf(s.toUpperCase(Locale.ROOT));
+    private static String millis(Duration d) {
+        return Long.toString(d.toMillis());
     }
+
+    // ---------------------------------------------------------------- the policy
 
     /** Open duration for the {@code n}-th consecutive trip (1-based), with backoff, capped. */
     public Duration openDurationForTrip(int n) {
@@ -168,85 +213,138 @@ public final class CircuitBreakerConfig {
                 + ", storeFailurePolicy=" + storeFailurePolicy + "}";
     }
 
-    /** Builder with the defaults of DESIGN.md. Each setter rejects a bad value at once. */
+    /** Builder starting from the {@code DEFAULT_*} values. Each setter rejects a bad value at once. */
     public static final class Builder {
-        private int failureThreshold = 5;
-        private Duration failureWindow = Duration.ofSeconds(60);
-        private Duration openDuration = Duration.ofSeconds(30);
-        private double openBackoffMultiplier = 1.0;
-        private Duration maxOpenDuration; // defaults to max(5 min, openDuration)
-        private int halfOpenProbes = 1;
-        private int successThreshold = 2;
-        private Duration callTimeout = Duration.ofSeconds(2);
-        private Duration probeLease; // defaults to the call timeout
-        private Duration stateCache = Duration.ZERO;
-        private StoreFailurePolicy storeFailurePolicy = StoreFailurePolicy.FAIL_OPEN;
+        private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
+        private Duration failureWindow = DEFAULT_FAILURE_WINDOW;
+        private Duration openDuration = DEFAULT_OPEN_DURATION;
+        private double openBackoffMultiplier = DEFAULT_OPEN_BACKOFF_MULTIPLIER;
+        private Duration maxOpenDuration; // null: see DEFAULT_MAX_OPEN_DURATION
+        private int halfOpenProbes = DEFAULT_HALF_OPEN_PROBES;
+        private int successThreshold = DEFAULT_SUCCESS_THRESHOLD;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private Duration probeLease; // null: the call timeout plus DEFAULT_PROBE_LEASE_MARGIN
+        private Duration stateCache = DEFAULT_STATE_CACHE;
+        private StoreFailurePolicy storeFailurePolicy = DEFAULT_STORE_FAILURE_POLICY;
 
         private Builder() {
         }
 
+        /**
+         * Failures within the failure window that trip CLOSED → OPEN. Default 5.
+         *
+         * @throws IllegalArgumentException if not within 1..{@link #MAX_COUNT}
+         */
         public Builder failureThreshold(int value) {
-            this.failureThreshold = atLeastOne("failureThreshold", value);
+            this.failureThreshold = count("failureThreshold", value, MAX_COUNT);
             return this;
         }
 
+        /**
+         * The window in which failures count; it starts at the first failure. Default 60 s.
+         *
+         * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_DURATION}
+         */
         public Builder failureWindow(Duration value) {
-            this.failureWindow = positive("failureWindow", value);
+            this.failureWindow = duration("failureWindow", value, MAX_DURATION);
             return this;
         }
 
+        /**
+         * Cool-down before a probe may go. Default 30 s.
+         *
+         * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_DURATION}
+         */
         public Builder openDuration(Duration value) {
-            this.openDuration = positive("openDuration", value);
+            this.openDuration = duration("openDuration", value, MAX_DURATION);
             return this;
         }
 
-        /** 1 (the default) disables backoff; 2 doubles the open duration on each consecutive trip. */
+        /**
+         * 1 (the default) disables backoff; 2 doubles the open duration on each consecutive trip.
+         *
+         * @throws IllegalArgumentException if not a finite number within 1..{@link #MAX_BACKOFF_MULTIPLIER}
+         */
         public Builder openBackoffMultiplier(double value) {
-            if (!(value >= 1.0) || Double.isInfinite(value)) {
-                throw new IllegalArgumentException("openBackoffMultiplier must be a finite number >= 1 but was " + value);
+            if (!(value >= 1.0 && value <= MAX_BACKOFF_MULTIPLIER)) {
+                throw new IllegalArgumentException("openBackoffMultiplier must be a finite number within 1.."
+                        + MAX_BACKOFF_MULTIPLIER + " but was " + value);
             }
             this.openBackoffMultiplier = value;
             return this;
         }
 
+        /**
+         * Cap of the backoff. Default {@link #DEFAULT_MAX_OPEN_DURATION}, or the open duration if longer.
+         *
+         * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_DURATION}; {@link #build()}
+         *         also rejects a cap below the open duration
+         */
         public Builder maxOpenDuration(Duration value) {
-            this.maxOpenDuration = positive("maxOpenDuration", value);
-            return this;
-        }
-
-        public Builder halfOpenProbes(int value) {
-            this.halfOpenProbes = atLeastOne("halfOpenProbes", value);
-            return this;
-        }
-
-        public Builder successThreshold(int value) {
-            this.successThreshold = atLeastOne("successThreshold", value);
-            return this;
-        }
-
-        public Builder callTimeout(Duration value) {
-            this.callTimeout = positive("callTimeout", value);
+            this.maxOpenDuration = duration("maxOpenDuration", value, MAX_DURATION);
             return this;
         }
 
         /**
-         * How long a probe slot stays claimed if its caller never reports (its Lambda died). Must
-         * be at least the call timeout; defaults to the call timeout plus 1 s.
+         * Probes in flight at once across the whole fleet. Default 1.
+         *
+         * @throws IllegalArgumentException if not within 1..{@link #MAX_HALF_OPEN_PROBES}
          */
-        public Builder probeLease(Duration value) {
-            this.probeLease = positive("probeLease", value);
+        public Builder halfOpenProbes(int value) {
+            this.halfOpenProbes = count("halfOpenProbes", value, MAX_HALF_OPEN_PROBES);
             return this;
         }
 
-        /** 0 turns the per-instance state cache off. */
+        /**
+         * Successful probes that close the circuit. Default 2.
+         *
+         * @throws IllegalArgumentException if not within 1..{@link #MAX_COUNT}
+         */
+        public Builder successThreshold(int value) {
+            this.successThreshold = count("successThreshold", value, MAX_COUNT);
+            return this;
+        }
+
+        /**
+         * Upstream → downstream timeout; a timeout is a failure. Default 2 s.
+         *
+         * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_CALL_TIMEOUT}
+         */
+        public Builder callTimeout(Duration value) {
+            this.callTimeout = duration("callTimeout", value, MAX_CALL_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * How long a probe slot stays claimed if its caller never reports (its Lambda died).
+         * Default: the call timeout plus {@link #DEFAULT_PROBE_LEASE_MARGIN}.
+         *
+         * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_DURATION}; {@link #build()}
+         *         also rejects a lease shorter than the call timeout
+         */
+        public Builder probeLease(Duration value) {
+            this.probeLease = duration("probeLease", value, MAX_DURATION);
+            return this;
+        }
+
+        /**
+         * Per-instance cache of the CLOSED read; 0 (the default) turns it off.
+         *
+         * @throws IllegalArgumentException if negative or above {@link #MAX_DURATION}
+         */
         public Builder stateCache(Duration value) {
-            if (value == null || value.isNegative()) {
-                throw new IllegalArgumentException("stateCache must be >= 0 but was " + value);
+            if (value == null || value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("stateCache must be within 0.." + MAX_DURATION + " but was " + value);
             }
             this.stateCache = value;
             return this;
         }
 
+        /**
+         * What happens while the store fails. Default {@link StoreFailurePolicy#FAIL_OPEN}.
+         *
+         * @throws IllegalArgumentException if null
+         */
         public Builder storeFailurePolicy(StoreFailurePolicy value) {
             if (value == null) {
                 throw new IllegalArgumentException("storeFailurePolicy must not be null");
@@ -255,28 +353,46 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException if the probe lease is shorter than the call timeout, or the
+         *         backoff cap shorter than the open duration
+         */
         public CircuitBreakerConfig build() {
-            if (probeLease != null && probeLease.compareTo(callTimeout) < 0) {
+            if (effectiveProbeLease().compareTo(callTimeout) < 0) {
                 throw new IllegalArgumentException("probeLease must be >= callTimeout (" + callTimeout
                         + ") but was " + probeLease + ": a slow probe would lose its slot while still running");
             }
-            if (maxOpenDuration != null && maxOpenDuration.compareTo(openDuration) < 0) {
+            if (effectiveMaxOpenDuration().compareTo(openDuration) < 0) {
                 throw new IllegalArgumentException("maxOpenDuration must be >= openDuration (" + openDuration
                         + ") but was " + maxOpenDuration);
             }
             return new CircuitBreakerConfig(this);
         }
 
-        private static int atLeastOne(String name, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(name + " must be >= 1 but was " + value);
+        private Duration effectiveProbeLease() {
+            return probeLease != null ? probeLease : callTimeout.plus(DEFAULT_PROBE_LEASE_MARGIN);
+        }
+
+        private Duration effectiveMaxOpenDuration() {
+            if (maxOpenDuration != null) {
+                return maxOpenDuration;
+            }
+            return openDuration.compareTo(DEFAULT_MAX_OPEN_DURATION) > 0 ? openDuration : DEFAULT_MAX_OPEN_DURATION;
+        }
+
+        private static int count(String name, int value, int max) {
+            if (value < 1 || value > max) {
+                throw new IllegalArgumentException(name + " must be within 1.." + max + " but was " + value);
             }
             return value;
         }
 
-        private static Duration positive(String name, Duration value) {
+        private static Duration duration(String name, Duration value, Duration max) {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be > 0 but was " + value);
+            }
+            if (value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + max + " but was " + value);
             }
             return value;
         }

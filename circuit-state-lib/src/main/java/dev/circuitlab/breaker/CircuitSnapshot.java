@@ -1,51 +1,101 @@
 package dev.circuitlab.breaker;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One circuit's shared state as stored in its item. Immutable.
+ * One circuit's shared state as stored in its item. Immutable; built by {@link #builder(String)},
+ * which rejects values no writer can produce (negative counters, a probe slot without a lease).
  *
  * <p>{@code version} counts state episodes: it changes on every transition (including a CLOSED
  * failure window restart) and never on counter updates or probe-slot claims, so a conditional
  * write on it proves that nothing about the episode changed since the read.
  *
- * @param failureCount      failures counted in the current window (CLOSED)
- * @param windowStart       epoch ms of the first failure of the current window, 0 if none
- * @param openedAt          epoch ms of the last transition into OPEN, 0 if never
- * @param retryAt           epoch ms after which the next call may probe (OPEN)
- * @param consecutiveOpens  trips since the circuit last closed (drives the backoff)
- * @param probeLeases       HALF_OPEN probe slots in use: slot number to lease expiry (epoch ms)
- * @param halfOpenSuccesses successful probes in the current HALF_OPEN episode
- * @param version           0 for a circuit that has no item yet
- * @param updatedAt         epoch ms of the last write
- * @param lastTransition    null before the first transition
+ * <p>The breaker changes a snapshot only through the named operations at the bottom of this class
+ * ({@link #transitionTo}, {@link #opened}, {@link #windowRestarted}, …), each of which says what it
+ * keeps and what it clears.
  */
-public record CircuitSnapshot(
-        String circuitId,
-        CircuitState state,
-        long failureCount,
-        long windowStart,
-        long openedAt,
-        long retryAt,
-        int consecutiveOpens,
-        Map<Integer, Long> probeLeases,
-        int halfOpenSuccesses,
-        long version,
-        long updatedAt,
-        Transition lastTransition) {
+public final class CircuitSnapshot {
 
-    public CircuitSnapshot {
-        Objects.requireNonNull(circuitId, "circuitId");
-        Objects.requireNonNull(state, "state");
-        probeLeases = Map.copyOf(probeLeases == null ? Map.of() : probeLeases);
+    private final String circuitId;
+    private final CircuitState state;
+    private final long failureCount;
+    private final long windowStart;
+    private final long openedAt;
+    private final long retryAt;
+    private final int consecutiveOpens;
+    private final Map<Integer, Long> probeLeases;
+    private final int halfOpenSuccesses;
+    private final long version;
+    private final long updatedAt;
+    private final Transition lastTransition;
+
+    private CircuitSnapshot(Builder b) {
+        this.circuitId = b.circuitId;
+        this.state = b.state;
+        this.failureCount = b.failureCount;
+        this.windowStart = b.windowStart;
+        this.openedAt = b.openedAt;
+        this.retryAt = b.retryAt;
+        this.consecutiveOpens = b.consecutiveOpens;
+        this.probeLeases = Map.copyOf(b.probeLeases);
+        this.halfOpenSuccesses = b.halfOpenSuccesses;
+        this.version = b.version;
+        this.updatedAt = b.updatedAt;
+        this.lastTransition = b.lastTransition;
     }
 
     /** The state of a circuit that has never been written: CLOSED, version 0. */
     public static CircuitSnapshot initial(String circuitId) {
-        return new CircuitSnapshot(circuitId, CircuitState.CLOSED, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, null);
+        return builder(circuitId).build();
     }
+
+    /** A builder starting from {@link #initial(String)}; stores use it to map their items. */
+    public static Builder builder(String circuitId) {
+        return new Builder(circuitId);
+    }
+
+    /** A builder holding this snapshot's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(circuitId);
+        b.state = state;
+        b.failureCount = failureCount;
+        b.windowStart = windowStart;
+        b.openedAt = openedAt;
+        b.retryAt = retryAt;
+        b.consecutiveOpens = consecutiveOpens;
+        b.probeLeases = new HashMap<>(probeLeases);
+        b.halfOpenSuccesses = halfOpenSuccesses;
+        b.version = version;
+        b.updatedAt = updatedAt;
+        b.lastTransition = lastTransition;
+        return b;
+    }
+
+    public String circuitId() { return circuitId; }
+    public CircuitState state() { return state; }
+    /** Failures counted in the current window (CLOSED). */
+    public long failureCount() { return failureCount; }
+    /** Epoch ms of the first failure of the current window, 0 if none. */
+    public long windowStart() { return windowStart; }
+    /** Epoch ms of the last transition into OPEN, 0 if never. */
+    public long openedAt() { return openedAt; }
+    /** Epoch ms after which the next call may probe (OPEN), 0 otherwise. */
+    public long retryAt() { return retryAt; }
+    /** Trips since the circuit last closed (drives the backoff). */
+    public int consecutiveOpens() { return consecutiveOpens; }
+    /** HALF_OPEN probe slots in use: slot number to lease expiry (epoch ms). */
+    public Map<Integer, Long> probeLeases() { return probeLeases; }
+    /** Successful probes in the current HALF_OPEN episode. */
+    public int halfOpenSuccesses() { return halfOpenSuccesses; }
+    /** 0 for a circuit that has no item yet. */
+    public long version() { return version; }
+    /** Epoch ms of the last write. */
+    public long updatedAt() { return updatedAt; }
+    /** Null before the first transition. */
+    public Transition lastTransition() { return lastTransition; }
 
     /** Probe leases ordered by slot, for display. */
     public Map<Integer, Long> sortedProbeLeases() {
@@ -57,33 +107,158 @@ public record CircuitSnapshot(
         return probeLeases.values().stream().filter(expiry -> expiry > now).count();
     }
 
-    CircuitSnapshot withFailureCount(long count) {
-        return new CircuitSnapshot(circuitId, state, count, windowStart, openedAt, retryAt, consecutiveOpens,
-                probeLeases, halfOpenSuccesses, version, updatedAt, lastTransition);
-    }
+    // ---------------------------------------------------------------- named changes (the breaker's only writers)
 
     /**
-     * The successor episode: a new state, the version bumped, counters and probe slots reset.
-     * Callers adjust the fields their transition sets.
+     * The successor episode in state {@code to}: version bumped, counters and probe slots cleared,
+     * open timestamps kept. Throws if the state machine does not allow the transition.
      */
-    CircuitSnapshot next(CircuitState to, String reason, long now) {
-        return new CircuitSnapshot(circuitId, to, 0, 0, openedAt, retryAt, consecutiveOpens, Map.of(), 0,
-                version + 1, now, new Transition(state, to, reason, now));
+    CircuitSnapshot transitionTo(CircuitState to, String reason, long now) {
+        if (!state.canTransitionTo(to)) {
+            throw new IllegalStateException("transition " + state + " -> " + to + " is not allowed");
+        }
+        Builder b = toBuilder();
+        b.state = to;
+        b.failureCount = 0;
+        b.windowStart = 0;
+        b.probeLeases = new HashMap<>();
+        b.halfOpenSuccesses = 0;
+        b.version = version + 1;
+        b.updatedAt = now;
+        b.lastTransition = new Transition(state, to, reason, now);
+        return b.build();
+    }
+
+    /** CLOSED or HALF_OPEN → OPEN until {@code retry}; the failure count that tripped stays visible. */
+    CircuitSnapshot opened(String reason, long now, long retry, int trips) {
+        Builder b = transitionTo(CircuitState.OPEN, reason, now).toBuilder();
+        b.failureCount = failureCount;
+        b.openedAt = now;
+        b.retryAt = retry;
+        b.consecutiveOpens = trips;
+        return b.build();
+    }
+
+    /** OPEN → HALF_OPEN with slot 0 leased to the caller that makes the transition. */
+    CircuitSnapshot halfOpenedWithFirstProbe(String reason, long now, long lease) {
+        Builder b = transitionTo(CircuitState.HALF_OPEN, reason, now).toBuilder();
+        b.probeLeases.put(0, lease);
+        return b.build();
+    }
+
+    /** Any state → CLOSED, FORCED_OPEN or DISABLED: no retry time, the trip streak ends. */
+    CircuitSnapshot settledIn(CircuitState to, String reason, long now) {
+        Builder b = transitionTo(to, reason, now).toBuilder();
+        b.retryAt = 0;
+        b.consecutiveOpens = 0;
+        return b.build();
     }
 
     /** CLOSED → CLOSED: a new failure window holding its first failure. Not a transition. */
-    CircuitSnapshot newWindow(long now) {
-        return new CircuitSnapshot(circuitId, state, 1, now, openedAt, retryAt, consecutiveOpens, Map.of(), 0,
-                version + 1, now, lastTransition);
+    CircuitSnapshot windowRestarted(long now) {
+        Builder b = toBuilder();
+        b.failureCount = 1;
+        b.windowStart = now;
+        b.probeLeases = new HashMap<>();
+        b.halfOpenSuccesses = 0;
+        b.version = version + 1;
+        b.updatedAt = now;
+        return b.build();
     }
 
-    CircuitSnapshot withOpen(long opened, long retry, int opens) {
-        return new CircuitSnapshot(circuitId, state, failureCount, windowStart, opened, retry, opens,
-                probeLeases, halfOpenSuccesses, version, updatedAt, lastTransition);
+    /** The same episode with probe slot {@code slot} leased until {@code lease}. */
+    CircuitSnapshot withProbeLease(int slot, long lease) {
+        Builder b = toBuilder();
+        b.probeLeases.put(slot, lease);
+        return b.build();
     }
 
-    CircuitSnapshot withProbeLeases(Map<Integer, Long> leases) {
-        return new CircuitSnapshot(circuitId, state, failureCount, windowStart, openedAt, retryAt, consecutiveOpens,
-                leases, halfOpenSuccesses, version, updatedAt, lastTransition);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CircuitSnapshot s && circuitId.equals(s.circuitId) && state == s.state
+                && failureCount == s.failureCount && windowStart == s.windowStart && openedAt == s.openedAt
+                && retryAt == s.retryAt && consecutiveOpens == s.consecutiveOpens
+                && probeLeases.equals(s.probeLeases) && halfOpenSuccesses == s.halfOpenSuccesses
+                && version == s.version && updatedAt == s.updatedAt
+                && Objects.equals(lastTransition, s.lastTransition);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(circuitId, state, failureCount, version, updatedAt);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitSnapshot{" + circuitId + " " + state + " v" + version + ", failures=" + failureCount
+                + ", windowStart=" + windowStart + ", openedAt=" + openedAt + ", retryAt=" + retryAt
+                + ", consecutiveOpens=" + consecutiveOpens + ", probeLeases=" + sortedProbeLeases()
+                + ", halfOpenSuccesses=" + halfOpenSuccesses + ", updatedAt=" + updatedAt
+                + ", lastTransition=" + lastTransition + "}";
+    }
+
+    /** Builds a snapshot; {@link #build()} rejects values no writer produces. */
+    public static final class Builder {
+        private final String circuitId;
+        private CircuitState state = CircuitState.CLOSED;
+        private long failureCount;
+        private long windowStart;
+        private long openedAt;
+        private long retryAt;
+        private int consecutiveOpens;
+        private Map<Integer, Long> probeLeases = new HashMap<>();
+        private int halfOpenSuccesses;
+        private long version;
+        private long updatedAt;
+        private Transition lastTransition;
+
+        private Builder(String circuitId) {
+            this.circuitId = Objects.requireNonNull(circuitId, "circuitId");
+        }
+
+        public Builder state(CircuitState value) { this.state = Objects.requireNonNull(value, "state"); return this; }
+        public Builder failureCount(long value) { this.failureCount = value; return this; }
+        public Builder windowStart(long value) { this.windowStart = value; return this; }
+        public Builder openedAt(long value) { this.openedAt = value; return this; }
+        public Builder retryAt(long value) { this.retryAt = value; return this; }
+        public Builder consecutiveOpens(int value) { this.consecutiveOpens = value; return this; }
+        public Builder halfOpenSuccesses(int value) { this.halfOpenSuccesses = value; return this; }
+        public Builder version(long value) { this.version = value; return this; }
+        public Builder updatedAt(long value) { this.updatedAt = value; return this; }
+        public Builder lastTransition(Transition value) { this.lastTransition = value; return this; }
+
+        /** Replaces every probe lease (slot number to lease expiry, epoch ms). */
+        public Builder probeLeases(Map<Integer, Long> value) {
+            this.probeLeases = new HashMap<>(value == null ? Map.of() : value);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if a counter, time or version is negative, or a probe
+         *         slot is negative or has no lease
+         */
+        public CircuitSnapshot build() {
+            requireNotNegative("failureCount", failureCount);
+            requireNotNegative("windowStart", windowStart);
+            requireNotNegative("openedAt", openedAt);
+            requireNotNegative("retryAt", retryAt);
+            requireNotNegative("consecutiveOpens", consecutiveOpens);
+            requireNotNegative("halfOpenSuccesses", halfOpenSuccesses);
+            requireNotNegative("version", version);
+            requireNotNegative("updatedAt", updatedAt);
+            probeLeases.forEach((slot, lease) -> {
+                if (slot == null || slot < 0 || lease == null) {
+                    throw new IllegalArgumentException("probe slot " + slot + " of circuit " + circuitId
+                            + " must be >= 0 with a lease, but its lease is " + lease);
+                }
+            });
+            return new CircuitSnapshot(this);
+        }
+
+        private void requireNotNegative(String name, long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException(name + " of circuit " + circuitId + " must be >= 0 but was " + value);
+            }
+        }
     }
 }

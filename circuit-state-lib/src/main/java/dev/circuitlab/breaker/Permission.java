@@ -1,57 +1,107 @@
 package dev.circuitlab.breaker;
 
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The breaker's answer for one call. A permitted call must be followed by
- * {@link CircuitBreaker#onResult(Permission, CallOutcome)}.
- *
- * @param permitted whether the call may go ahead
- * @param state     the circuit state the decision was made in
- * @param snapshot  the state read (or written) to decide
- * @param probeSlot the HALF_OPEN slot this caller owns, if the call is a probe
- * @param probeLease the lease expiry of that slot (epoch ms), 0 when not a probe
- * @param retryAt   for a rejection, epoch ms when a call may be tried again (0 if unknown)
- * @param local     true if the shared store failed and an in-memory breaker decided
+ * The breaker's answer for one call. Only the breaker makes them. A permitted call must be followed
+ * by {@link CircuitBreaker#onResult(Permission, CallOutcome)}, which hands the outcome back to the
+ * state machine that issued the permission (the shared one, or this instance's local fallback).
  */
-public record Permission(
-        boolean permitted,
-        CircuitState state,
-        CircuitSnapshot snapshot,
-        OptionalInt probeSlot,
-        long probeLease,
-        long retryAt,
-        boolean local) {
+public final class Permission {
 
-    static Permission permit(CircuitSnapshot s) {
-        return new Permission(true, s.state(), s, OptionalInt.empty(), 0, 0, false);
+    private final boolean permitted;
+    private final CircuitSnapshot snapshot;
+    private final OptionalInt probeSlot;
+    private final long probeLease;
+    private final long retryAt;
+    /** The state machine that decided; null when nothing could decide (store down, FAIL_CLOSED). */
+    private final StateMachine issuer;
+
+    private Permission(boolean permitted, CircuitSnapshot snapshot, OptionalInt probeSlot, long probeLease,
+                       long retryAt, StateMachine issuer) {
+        this.permitted = permitted;
+        this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
+        this.probeSlot = probeSlot;
+        this.probeLease = probeLease;
+        this.retryAt = retryAt;
+        this.issuer = issuer;
     }
 
-    static Permission probe(CircuitSnapshot s, int slot, long lease) {
-        return new Permission(true, CircuitState.HALF_OPEN, s, OptionalInt.of(slot), lease, 0, false);
+    /** A call permitted in the snapshot's state (CLOSED or DISABLED). */
+    static Permission permit(CircuitSnapshot s, StateMachine issuer) {
+        return new Permission(true, s, OptionalInt.empty(), 0, 0, issuer);
     }
 
-    static Permission reject(CircuitSnapshot s, long retryAt) {
-        return new Permission(false, s.state(), s, OptionalInt.empty(), 0, retryAt, false);
+    /** A HALF_OPEN probe owning {@code slot} until {@code lease}. */
+    static Permission probe(CircuitSnapshot s, int slot, long lease, StateMachine issuer) {
+        return new Permission(true, s, OptionalInt.of(slot), lease, 0, issuer);
     }
 
-    /** Marks a decision of the in-memory fallback breaker, so its outcome goes back there. */
-    Permission markLocal() {
-        return new Permission(permitted, state, snapshot, probeSlot, probeLease, retryAt, true);
+    /** A rejection; a call may be tried again at {@code retryAt} (epoch ms). */
+    static Permission reject(CircuitSnapshot s, long retryAt, StateMachine issuer) {
+        return new Permission(false, s, OptionalInt.empty(), 0, retryAt, issuer);
     }
 
-    /** The same decision as the fallback breaker itself sees it (its store is its own). */
-    Permission decidedByLocalBreaker() {
-        return new Permission(permitted, state, snapshot, probeSlot, probeLease, retryAt, false);
+    /** The store could not be read and the policy is FAIL_CLOSED: rejected as if OPEN. */
+    static Permission rejectUnknownState(String circuitId, long retryAt) {
+        CircuitSnapshot unknown = CircuitSnapshot.builder(circuitId).state(CircuitState.OPEN).build();
+        return new Permission(false, unknown, OptionalInt.empty(), 0, retryAt, null);
+    }
+
+    /** Whether the call may go ahead. */
+    public boolean permitted() {
+        return permitted;
+    }
+
+    /** The circuit state the decision was made in (HALF_OPEN for a probe). */
+    public CircuitState state() {
+        return snapshot.state();
+    }
+
+    /** The state read (or written) to decide. */
+    public CircuitSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The HALF_OPEN slot this caller owns, if the call is a probe. */
+    public OptionalInt probeSlot() {
+        return probeSlot;
     }
 
     public boolean isProbe() {
         return probeSlot.isPresent();
     }
 
+    /** The lease expiry of the probe slot (epoch ms), 0 when not a probe. */
+    public long probeLease() {
+        return probeLease;
+    }
+
+    /** For a rejection: epoch ms when a call may be tried again; 0 for a permitted call. */
+    public long retryAt() {
+        return retryAt;
+    }
+
+    /** True if the shared store failed and this instance's in-memory breaker decided. */
+    public boolean local() {
+        return issuer != null && issuer.isLocal();
+    }
+
     /** Seconds until a retry makes sense, rounded up and at least 1 (for a Retry-After header). */
     public long retryAfterSeconds(long now) {
         long millis = Math.max(0, retryAt - now);
         return Math.max(1, (millis + 999) / 1000);
+    }
+
+    StateMachine issuer() {
+        return issuer;
+    }
+
+    @Override
+    public String toString() {
+        return "Permission{" + (permitted ? "permitted" : "rejected") + " in " + state()
+                + (isProbe() ? ", probe slot " + probeSlot.getAsInt() + " until " + probeLease : "")
+                + (permitted ? "" : ", retryAt=" + retryAt) + (local() ? ", local" : "") + "}";
     }
 }

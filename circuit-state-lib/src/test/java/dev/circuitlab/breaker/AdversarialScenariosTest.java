@@ -219,7 +219,7 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * Policy (DESIGN.md: "failures within the failure window trip; older failures do not count"). The
+     * Policy (docs/DESIGN.md §2: "failures within the failure window trip; older failures do not count"). The
      * window is tumbling and anchored at its first failure, so when it ends the count starts over,
      * recent failures included: 5 failures within ~1 s across a window end do not trip.
      * <pre>

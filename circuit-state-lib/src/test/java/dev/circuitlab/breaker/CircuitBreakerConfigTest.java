@@ -86,12 +86,64 @@ class CircuitBreakerConfigTest {
 
     @Test
     void builderRejectsBadValuesNamingTheSetting() {
-        assertMessage("failureThreshold must be >= 1 but was 0", () -> CircuitBreakerConfig.builder().failureThreshold(0));
-        assertMessage("halfOpenProbes must be >= 1 but was -1", () -> CircuitBreakerConfig.builder().halfOpenProbes(-1));
+        assertMessage("failureThreshold must be within 1..1000000 but was 0", () -> CircuitBreakerConfig.builder().failureThreshold(0));
+        assertMessage("halfOpenProbes must be within 1..100 but was -1", () -> CircuitBreakerConfig.builder().halfOpenProbes(-1));
         assertMessage("openDuration must be > 0 but was PT0S", () -> CircuitBreakerConfig.builder().openDuration(Duration.ZERO));
         assertMessage("failureWindow must be > 0 but was PT-1S", () -> CircuitBreakerConfig.builder().failureWindow(Duration.ofSeconds(-1)));
         assertMessage("maxOpenDuration must be >= openDuration (PT30S) but was PT10S",
                 () -> CircuitBreakerConfig.builder().maxOpenDuration(Duration.ofSeconds(10)).build());
+    }
+
+    /**
+     * Regression: huge values used to overflow epoch-ms arithmetic (a negative retry time probed right
+     * after the trip, a huge call timeout threw ArithmeticException from acquirePermission, a huge
+     * lease went negative and freed every slot). They are now rejected at start.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "CIRCUIT_OPEN_DURATION_MS, 9223372036854775807",
+            "CIRCUIT_OPEN_DURATION_MS, 86400001",
+            "CIRCUIT_MAX_OPEN_DURATION_MS, 9223372036854775807",
+            "CIRCUIT_CALL_TIMEOUT_MS, 9223372036854775807",
+            "CIRCUIT_CALL_TIMEOUT_MS, 900001",
+            "CIRCUIT_PROBE_LEASE_MS, 9223372036854775807",
+            "CIRCUIT_FAILURE_WINDOW_MS, 9223372036854775807",
+            "CIRCUIT_STATE_CACHE_MS, 9223372036854775807",
+            "CIRCUIT_FAILURE_THRESHOLD, 2147483647",
+            "CIRCUIT_HALF_OPEN_PROBES, 101",
+            "CIRCUIT_OPEN_BACKOFF_MULTIPLIER, 1e308",
+            "CIRCUIT_OPEN_BACKOFF_MULTIPLIER, Infinity",
+    })
+    void rejectsValuesLargeEnoughToOverflowTimeArithmetic(String name, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CircuitBreakerConfig.fromEnvironment(Map.of(name, value)));
+        assertTrue(e.getMessage().startsWith(name + "='" + value + "' is invalid"), e.getMessage());
+    }
+
+    @Test
+    void theLargestAllowedValuesKeepEveryTimeInRange() {
+        CircuitBreakerConfig c = CircuitBreakerConfig.builder()
+                .openDuration(CircuitBreakerConfig.MAX_DURATION).maxOpenDuration(CircuitBreakerConfig.MAX_DURATION)
+                .openBackoffMultiplier(CircuitBreakerConfig.MAX_BACKOFF_MULTIPLIER)
+                .callTimeout(CircuitBreakerConfig.MAX_CALL_TIMEOUT).probeLease(CircuitBreakerConfig.MAX_DURATION).build();
+        long now = 4_102_444_800_000L; // 2100-01-01
+        assertTrue(now + c.openDurationForTrip(Integer.MAX_VALUE).toMillis() > now);
+        assertTrue(now + c.probeLease().toMillis() > now);
+    }
+
+    @Test
+    void environmentVariablesListsEveryVariableTheConfigReads() {
+        assertEquals(java.util.List.of("CIRCUIT_FAILURE_THRESHOLD", "CIRCUIT_FAILURE_WINDOW_MS", "CIRCUIT_OPEN_DURATION_MS",
+                "CIRCUIT_OPEN_BACKOFF_MULTIPLIER", "CIRCUIT_MAX_OPEN_DURATION_MS", "CIRCUIT_HALF_OPEN_PROBES",
+                "CIRCUIT_SUCCESS_THRESHOLD", "CIRCUIT_CALL_TIMEOUT_MS", "CIRCUIT_PROBE_LEASE_MS", "CIRCUIT_STATE_CACHE_MS",
+                "CIRCUIT_STORE_FAILURE_POLICY"), CircuitBreakerConfig.environmentVariables());
+    }
+
+    @Test
+    void aCallTimeoutAboveTheDefaultLeaseNamesTheLeaseInEffect() {
+        // The lease was not set: its value in effect follows the call timeout, so the two always fit.
+        CircuitBreakerConfig c = CircuitBreakerConfig.fromEnvironment(Map.of("CIRCUIT_CALL_TIMEOUT_MS", "10000"));
+        assertEquals(Duration.ofMillis(11_000), c.probeLease());
     }
 
     @Test

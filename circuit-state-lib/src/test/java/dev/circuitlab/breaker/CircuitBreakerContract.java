@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Behaviour every store must give the breaker: DESIGN.md guarantees 1, 2 and 5, and the state
+ * Behaviour every store must give the breaker: guarantees G1, G2 and G5 of docs/DESIGN.md §3, and the state
  * machine. Concurrency tests use many breaker instances (one per simulated Lambda instance) on one
  * circuit item, started together behind a latch.
  */

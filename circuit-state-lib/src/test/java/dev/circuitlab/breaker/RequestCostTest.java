@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** DESIGN.md guarantee 3, counted at the SDK: DynamoDB requests per breaker operation. */
+/** Cheap when healthy (docs/DESIGN.md §3, G3), counted at the SDK: DynamoDB requests per breaker operation. */
 @ExtendWith(DynamoDbExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestCostTest {

@@ -16,7 +16,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** DESIGN.md guarantee 4: a failing state store never takes the caller down. */
+/** A failing state store never takes the caller down (docs/DESIGN.md §3, G4). */
 class StoreOutageTest {
 
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);

@@ -13,8 +13,8 @@ import java.time.Instant;
  * {@link ObservedState} current, so an answer given right after a trip already says OPEN.
  *
  * <p>Called on the invoking thread, so metrics land in that invocation's document and log lines
- * carry its request id. Must be fast and must not throw: the breaker calls some hooks unguarded,
- * and recording is a map update (publication happens later, guarded, in the handler).
+ * carry its request id. Must be fast: recording is a map update (publication happens later, in
+ * the handler). The breaker ignores a hook that throws, so a metrics fault never changes a decision.
  */
 final class CircuitMetricsListener implements CircuitBreakerListener {
 

@@ -110,9 +110,19 @@ final class CircuitItem {
                     CircuitState.valueOf(lastTransition.get("to")), lastTransition.get("reason"),
                     Instant.parse(lastTransition.get("at")).toEpochMilli());
         }
-        return new CircuitSnapshot(circuitId, state == null ? CircuitState.CLOSED : CircuitState.valueOf(state),
-                n(failureCount), n(windowStart), n(openedAt), n(retryAt), (int) n(consecutiveOpens), leases,
-                (int) n(halfOpenSuccesses), n(version), n(updatedAt), t);
+        return CircuitSnapshot.builder(circuitId)
+                .state(state == null ? CircuitState.CLOSED : CircuitState.valueOf(state))
+                .failureCount(n(failureCount))
+                .windowStart(n(windowStart))
+                .openedAt(n(openedAt))
+                .retryAt(n(retryAt))
+                .consecutiveOpens((int) n(consecutiveOpens))
+                .probeLeases(leases)
+                .halfOpenSuccesses((int) n(halfOpenSuccesses))
+                .version(n(version))
+                .updatedAt(n(updatedAt))
+                .lastTransition(t)
+                .build();
     }
 
     private static long n(Number v) {

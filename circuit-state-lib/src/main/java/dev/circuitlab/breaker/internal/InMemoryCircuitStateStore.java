@@ -102,7 +102,7 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
 
     private static CircuitSnapshot copy(CircuitSnapshot s, long failures, int successes, Map<Integer, Long> leases,
                                         long now) {
-        return new CircuitSnapshot(s.circuitId(), s.state(), failures, s.windowStart(), s.openedAt(), s.retryAt(),
-                s.consecutiveOpens(), leases, successes, s.version(), now, s.lastTransition());
+        return s.toBuilder().failureCount(failures).halfOpenSuccesses(successes).probeLeases(leases).updatedAt(now)
+                .build();
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The figures the issue's acceptance is about, computed from one run's raw records and samples.
+ * The figures the experiment reports (docs/EXPERIMENT.md), computed from one run's raw records and samples.
  * Timing figures are ratios to the run's own call timeout, never absolute thresholds.
  *
  * <p>Windows: "during the outage after the trip" is, with the breaker, from the trip plus one call

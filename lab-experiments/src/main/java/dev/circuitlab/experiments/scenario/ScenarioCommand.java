@@ -36,7 +36,7 @@ public final class ScenarioCommand {
         }
     }
 
-    /** The whole command must finish within this (acceptance 4). */
+    /** The whole command must finish within this: a stuck run fails instead of hanging. */
     public static final double TIME_BUDGET_SECONDS = 180;
 
     private final ScenarioOptions options;

@@ -1,0 +1,38 @@
+package dev.circuitlab.breaker;
+
+import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
+import java.time.Clock;
+
+/**
+ * This instance's own breaker, deciding while the shared store fails ({@link StoreFailurePolicy#FAIL_OPEN}):
+ * the same rules over an in-memory store, so a dependency that fails while DynamoDB is down still
+ * trips — for this instance only. Its transitions are reported as local ones, never as the fleet's.
+ */
+final class LocalFallbackBreaker {
+
+    private final StateMachine machine;
+
+    LocalFallbackBreaker(String circuitId, CircuitBreakerConfig config, Clock clock, CircuitBreakerListener events) {
+        CircuitBreakerListener localTransitionsOnly = new CircuitBreakerListener() {
+            @Override
+            public void onTransition(String id, Transition transition) {
+                events.onLocalTransition(id, transition);
+            }
+        };
+        this.machine = new StateMachine(circuitId, config, new InMemoryCircuitStateStore(), clock,
+                localTransitionsOnly, true);
+    }
+
+    /** Decides a call locally. Never fails: the store is memory. */
+    Permission acquire() {
+        return machine.acquire();
+    }
+
+    /**
+     * A failure the shared store could not record: counted here, so this instance still trips
+     * while the store's writes fail.
+     */
+    void countUnrecordedFailure(CallOutcome outcome) {
+        machine.countFailure(outcome);
+    }
+}

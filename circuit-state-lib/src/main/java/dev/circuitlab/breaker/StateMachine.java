@@ -1,0 +1,160 @@
+package dev.circuitlab.breaker;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs the state rules against one store: read, let the current state's rules decide, try the
+ * conditional write they ask for, and on a lost race read again and decide anew — the one loop
+ * every operation goes through. It owns the per-instance state cache. Store failures propagate as
+ * {@link CircuitStateStoreException}; {@link CircuitBreaker} decides what they mean.
+ *
+ * <p>Two run per breaker: the shared one over DynamoDB and this instance's local fallback over
+ * memory ({@link LocalFallbackBreaker}). No background threads: a Lambda environment may be frozen.
+ */
+final class StateMachine {
+
+    /** Lost races one operation re-reads and decides again before giving up. */
+    static final int MAX_RACE_RETRIES = 4;
+
+    private final String circuitId;
+    private final CircuitBreakerConfig config;
+    private final CircuitStateStore store;
+    private final Clock clock;
+    private final CircuitBreakerListener events;
+    private final StateRules.Table rules;
+    private final boolean local;
+
+    private volatile CachedState cache;
+
+    private record CachedState(CircuitSnapshot snapshot, long readAt) { }
+
+    /** @param events must not throw (wrap it in a {@link GuardedListener}) */
+    StateMachine(String circuitId, CircuitBreakerConfig config, CircuitStateStore store, Clock clock,
+                 CircuitBreakerListener events, boolean local) {
+        this.circuitId = circuitId;
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.events = events;
+        this.rules = new StateRules.Table(config);
+        this.local = local;
+    }
+
+    boolean isLocal() {
+        return local;
+    }
+
+    /** Decides one call: from the cache when it is fresh, else from one read. */
+    Permission acquire() {
+        long now = clock.millis();
+        Function<CircuitSnapshot, Step> decide = s -> rules.of(s.state()).acquire(s, now);
+        Step answer = run(cachedOrLoad(now), decide,
+                lastRead -> new Step.Reject(lastRead, now + config.probeLease().toMillis()));
+        return switch (answer) {
+            case Step.Permit p -> Permission.permit(p.snapshot(), this);
+            case Step.Probe p -> Permission.probe(p.snapshot(), p.slot(), p.lease(), this);
+            case Step.Reject r -> Permission.reject(r.snapshot(), r.retryAt(), this);
+            default -> throw new IllegalStateException("an acquire ended without an answer: " + answer);
+        };
+    }
+
+    /** Records the outcome of a call this machine permitted, by the rules of the state it was permitted in. */
+    void record(Permission permission, CallOutcome outcome) {
+        long now = clock.millis();
+        StateRules permittedIn = rules.of(permission.state());
+        run(permission.snapshot(), s -> permittedIn.record(permission, s, outcome, now), lastRead -> Step.DONE);
+    }
+
+    /** Counts a failure as if it came from a call permitted in CLOSED, if the circuit is CLOSED. */
+    void countFailure(CallOutcome outcome) {
+        CircuitSnapshot s = reload();
+        if (s.state() == CircuitState.CLOSED && !outcome.isSuccess()) {
+            record(Permission.permit(s, this), outcome);
+        }
+    }
+
+    /** An operator's transition to CLOSED, FORCED_OPEN or DISABLED, from any state. */
+    CircuitSnapshot force(CircuitState target, String reason) {
+        long now = clock.millis();
+        Function<CircuitSnapshot, Step> decide = s -> Step.Write.transition(
+                "admin-" + target.name().toLowerCase(java.util.Locale.ROOT), s, s.settledIn(target, reason, now),
+                Step.Written::new).decideAgainIfLost();
+        Step answer = run(reload(), decide, lastRead -> Step.DONE);
+        if (answer instanceof Step.Written written) {
+            return written.snapshot();
+        }
+        throw new CircuitStateStoreException("circuit " + circuitId + " kept changing; " + target + " not applied", null);
+    }
+
+    /** The current state, always read from the store. */
+    CircuitSnapshot reload() {
+        long now = clock.millis();
+        CircuitSnapshot s = timed("load", () -> store.load(circuitId));
+        cache = new CachedState(s, now);
+        return s;
+    }
+
+    /**
+     * The loop: follow the steps from {@code decide(read)}; each write that wins continues with its
+     * successor, each that loses continues as it says or decides again from a fresh read, at most
+     * {@link #MAX_RACE_RETRIES} times, then {@code exhausted}.
+     */
+    private Step run(CircuitSnapshot read, Function<CircuitSnapshot, Step> decide,
+                     Function<CircuitSnapshot, Step> exhausted) {
+        Step step = decide.apply(read);
+        CircuitSnapshot lastRead = read;
+        int rereads = 0;
+        while (step instanceof Step.Write write) {
+            Optional<CircuitSnapshot> written = timed(write.operation(), () -> write.write().apply(store));
+            if (written.isPresent()) {
+                cache = new CachedState(written.get(), clock.millis());
+                if (write.transition()) {
+                    events.onTransition(circuitId, written.get().lastTransition());
+                }
+                step = write.onWin().apply(written.get());
+                continue;
+            }
+            cache = null;
+            events.onConditionalConflict(circuitId, write.operation());
+            if (write.ifLost() != null) {
+                step = write.ifLost();
+            } else if (rereads++ < MAX_RACE_RETRIES) {
+                lastRead = reload();
+                step = decide.apply(lastRead);
+            } else {
+                step = exhausted.apply(lastRead);
+            }
+        }
+        return step;
+    }
+
+    private CircuitSnapshot cachedOrLoad(long now) {
+        CachedState c = cache;
+        long cacheMillis = config.stateCache().toMillis();
+        if (c != null && cacheMillis > 0) {
+            CircuitSnapshot s = c.snapshot();
+            boolean fresh = switch (s.state()) {
+                case CLOSED -> now - c.readAt() < cacheMillis;
+                // An OPEN circuit cannot change before its retry time except by an operator.
+                case OPEN -> now < s.retryAt();
+                default -> false;
+            };
+            if (fresh) {
+                return s;
+            }
+        }
+        return reload();
+    }
+
+    private <T> T timed(String operation, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            events.onStoreLatency(circuitId, operation, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+}

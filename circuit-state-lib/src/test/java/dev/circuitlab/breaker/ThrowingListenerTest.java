@@ -1,0 +1,180 @@
+package dev.circuitlab.breaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
+import dev.circuitlab.testing.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A listener that throws from every hook never changes a decision and never escapes
+ * {@code acquirePermission()}, {@code onResult()} or {@code execute()}. One script walks every
+ * path that calls a hook — decisions, outcomes, transitions, lost races (window start, add-failure,
+ * open-to-half-open, probe claim), store errors and the local fallback — once with a quiet listener
+ * and once with a throwing one; the decisions and the stored state must be the same.
+ */
+class ThrowingListenerTest {
+
+    private static final long T0 = 1_800_000_000_000L;
+
+    /** Throws from every hook and counts how often it was called. */
+    private static final class ThrowingListener implements CircuitBreakerListener {
+        final AtomicInteger calls = new AtomicInteger();
+
+        private void boom() {
+            calls.incrementAndGet();
+            throw new IllegalStateException("listener failure");
+        }
+
+        @Override public void onPermitted(String id, CircuitState s, boolean probe) { boom(); }
+        @Override public void onRejected(String id, CircuitState s) { boom(); }
+        @Override public void onSuccess(String id, CircuitState s) { boom(); }
+        @Override public void onFailure(String id, CircuitState s, FailureReason r) { boom(); }
+        @Override public void onTransition(String id, Transition t) { boom(); }
+        @Override public void onLocalTransition(String id, Transition t) { boom(); }
+        @Override public void onConditionalConflict(String id, String operation) { boom(); }
+        @Override public void onStoreError(String id, String operation, RuntimeException e) { boom(); }
+        @Override public void onStoreLatency(String id, String operation, long millis) { boom(); }
+    }
+
+    /** An in-memory store that can run another breaker's step before its next write, or fail. */
+    private static final class ScriptedStore implements CircuitStateStore {
+        final InMemoryCircuitStateStore delegate;
+        Runnable beforeNextWrite;
+        boolean down;
+
+        ScriptedStore(InMemoryCircuitStateStore delegate) {
+            this.delegate = delegate;
+        }
+
+        private void step() {
+            if (down) {
+                throw new CircuitStateStoreException("store down (test)", null);
+            }
+            Runnable r = beforeNextWrite;
+            beforeNextWrite = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+
+        @Override public CircuitSnapshot load(String id) {
+            if (down) {
+                throw new CircuitStateStoreException("store down (test)", null);
+            }
+            return delegate.load(id);
+        }
+        @Override public boolean replace(long v, CircuitSnapshot next) { step(); return delegate.replace(v, next); }
+        @Override public boolean restartWindow(long v, long count, CircuitSnapshot next) {
+            step();
+            return delegate.restartWindow(v, count, next);
+        }
+        @Override public Optional<CircuitSnapshot> addFailure(String id, long v, long now) {
+            step();
+            return delegate.addFailure(id, v, now);
+        }
+        @Override public boolean claimProbeSlot(String id, long v, int slot, Long expected, long lease, long now) {
+            step();
+            return delegate.claimProbeSlot(id, v, slot, expected, lease, now);
+        }
+        @Override public Optional<CircuitSnapshot> recordProbeSuccess(String id, long v, int slot, long lease, long now) {
+            step();
+            return delegate.recordProbeSuccess(id, v, slot, lease, now);
+        }
+    }
+
+    /** What the script saw: every decision and the final stored state. */
+    private record Run(List<String> decisions, CircuitSnapshot end) { }
+
+    private static Run script(CircuitBreakerListener listener) throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
+        ScriptedStore storeA = new ScriptedStore(shared);
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3)
+                .openDuration(Duration.ofSeconds(10)).halfOpenProbes(2).successThreshold(2)
+                .callTimeout(Duration.ofSeconds(1)).build();
+        CircuitBreaker a = CircuitBreaker.create("guarded", config, storeA, clock, listener);
+        CircuitBreaker b = CircuitBreaker.create("guarded", config, new ScriptedStore(shared), clock, listener);
+        List<String> decisions = new ArrayList<>();
+        CallOutcome failure = CallOutcome.failure(FailureReason.ERROR);
+
+        // CLOSED: a window-start race (b's window start lands between a's read and a's write).
+        Permission pa = note(decisions, a.acquirePermission());
+        Permission pb = note(decisions, b.acquirePermission());
+        storeA.beforeNextWrite = () -> b.onResult(pb, failure);
+        a.onResult(pa, failure);
+        // An add-failure race: a's snapshot is stale when b restarts nothing but the version moves on.
+        Permission pa2 = note(decisions, a.acquirePermission());
+        b.onResult(note(decisions, b.acquirePermission()), failure); // the third failure trips
+        a.onResult(pa2, failure); // counted against a stale episode: no longer CLOSED, nothing to count
+        note(decisions, a.acquirePermission()); // rejected in OPEN
+
+        // OPEN -> HALF_OPEN race: b makes the transition between a's read and a's write.
+        clock.advance(Duration.ofSeconds(10));
+        storeA.beforeNextWrite = () -> note(decisions, b.acquirePermission());
+        Permission probeA = note(decisions, a.acquirePermission());
+        // A probe-claim race: b claims the slot a was about to claim (a re-reads and is rejected).
+        Permission probeB2 = null;
+        if (!probeA.permitted()) {
+            storeA.beforeNextWrite = () -> { };
+            probeA = note(decisions, a.acquirePermission());
+        }
+        a.onResult(probeA, CallOutcome.success());
+        probeB2 = note(decisions, b.acquirePermission());
+        b.onResult(probeB2, CallOutcome.success());
+
+        // The store fails: the local fallback decides, counts and trips, through execute() too.
+        storeA.down = true;
+        for (int i = 0; i < 4; i++) {
+            Permission p = note(decisions, a.acquirePermission());
+            a.onResult(p, failure);
+        }
+        String viaExecute = a.execute(() -> "ran", r -> CallOutcome.success(), p -> "fallback " + p.state());
+        decisions.add("execute -> " + viaExecute);
+        storeA.down = false;
+        decisions.add("admin -> " + a.forceOpen().state());
+        return new Run(decisions, shared.load("guarded"));
+    }
+
+    private static Permission note(List<String> decisions, Permission p) {
+        decisions.add(p.permitted() + " " + p.state() + (p.isProbe() ? " probe" : "") + " retryAt=" + p.retryAt()
+                + (p.local() ? " local" : ""));
+        return p;
+    }
+
+    @Test
+    void aThrowingListenerChangesNoDecisionAndNeverReachesTheCaller() throws Exception {
+        Run quiet = script(CircuitBreakerListener.NONE);
+        ThrowingListener throwing = new ThrowingListener();
+        Run loud = script(throwing);
+
+        assertEquals(quiet.decisions(), loud.decisions());
+        assertEquals(quiet.end(), loud.end());
+        // The script reaches every kind of hook, and each one threw.
+        assertTrue(throwing.calls.get() > 30, "hooks called: " + throwing.calls.get());
+        assertTrue(quiet.decisions().stream().anyMatch(d -> d.contains("probe")), quiet.decisions().toString());
+        assertTrue(quiet.decisions().stream().anyMatch(d -> d.contains("local")), quiet.decisions().toString());
+        assertTrue(quiet.decisions().contains("execute -> fallback OPEN"), quiet.decisions().toString());
+        assertEquals(CircuitState.FORCED_OPEN, loud.end().state());
+    }
+
+    @Test
+    void everyHookKindIsReachedByTheScript() throws Exception {
+        RecordingListener recorded = new RecordingListener();
+        script(recorded);
+        assertTrue(recorded.conflicts.get() >= 2, "lost races reported: " + recorded.conflicts.get());
+        assertTrue(recorded.storeErrors.get() >= 4, "store errors reported: " + recorded.storeErrors.get());
+        assertFalse(recorded.localTransitions.isEmpty(), "the local fallback tripped");
+        assertTrue(recorded.transitionsTo(CircuitState.OPEN) >= 1);
+        assertTrue(recorded.transitionsTo(CircuitState.HALF_OPEN) >= 1);
+        assertTrue(recorded.transitionsTo(CircuitState.CLOSED) >= 1);
+        assertTrue(recorded.rejected.get() >= 1);
+    }
+}
