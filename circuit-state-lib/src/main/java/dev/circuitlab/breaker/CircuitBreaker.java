@@ -1,6 +1,7 @@
 package dev.circuitlab.breaker;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -25,12 +26,21 @@ import java.util.function.Function;
  */
 public final class CircuitBreaker {
 
+    /**
+     * After a store error, decisions stay off the store for this long: calls do not each pay a
+     * failing request (and its SDK retries), and FAIL_CLOSED lets at most one call through per
+     * interval when only writes fail.
+     */
+    public static final Duration STORE_RETRY_INTERVAL = Duration.ofSeconds(1);
+
     private final String circuitId;
     private final CircuitBreakerConfig config;
     private final Clock clock;
     private final CircuitBreakerListener events;
     private final StateMachine shared;
     private final LocalFallbackBreaker fallback;
+    /** Epoch ms (this instance's clock) until which the store counts as failing. */
+    private volatile long storeFailingUntil;
 
     private CircuitBreaker(String circuitId, CircuitBreakerConfig config, CircuitStateStore store, Clock clock,
                            CircuitBreakerListener listener) {
@@ -100,16 +110,28 @@ public final class CircuitBreaker {
         return result;
     }
 
-    /** Asks whether a call may go ahead. Never throws for store failures. */
+    /**
+     * Asks whether a call may go ahead. Never throws for store failures.
+     *
+     * <p>While the store is failing (reads or writes, up to {@link #STORE_RETRY_INTERVAL} after its
+     * last error) the store-failure policy decides without it. And while this instance's local
+     * breaker is tripped — it counted failures the store could not take — it vetoes a CLOSED permit
+     * of the shared state, which never saw those failures.
+     */
     public Permission acquirePermission() {
         Permission p;
-        try {
-            p = shared.acquire();
-        } catch (CircuitStateStoreException e) {
-            events.onStoreError(circuitId, "acquire", e);
-            p = config.storeFailurePolicy() == StoreFailurePolicy.FAIL_CLOSED
-                    ? Permission.rejectUnknownState(circuitId, clock.millis() + config.openDuration().toMillis())
-                    : fallback.acquire();
+        if (clock.millis() < storeFailingUntil) {
+            p = withoutTheStore();
+        } else {
+            try {
+                p = shared.acquire();
+                if (p.permitted() && p.state() == CircuitState.CLOSED && fallback.isTripped()) {
+                    p = fallback.acquire();
+                }
+            } catch (CircuitStateStoreException e) {
+                storeFailed("acquire", e);
+                p = withoutTheStore();
+            }
         }
         if (p.permitted()) {
             events.onPermitted(circuitId, p.state(), p.isProbe());
@@ -132,9 +154,21 @@ public final class CircuitBreaker {
         try {
             permission.issuer().record(permission, outcome);
         } catch (CircuitStateStoreException e) {
-            events.onStoreError(circuitId, "record", e);
+            storeFailed("record", e);
             fallback.countUnrecordedFailure(outcome); // so this instance still trips while writes fail
         }
+    }
+
+    private void storeFailed(String operation, CircuitStateStoreException e) {
+        storeFailingUntil = clock.millis() + STORE_RETRY_INTERVAL.toMillis();
+        events.onStoreError(circuitId, operation, e);
+    }
+
+    /** The store-failure policy's decision: reject ({@code FAIL_CLOSED}) or ask this instance's local breaker. */
+    private Permission withoutTheStore() {
+        return config.storeFailurePolicy() == StoreFailurePolicy.FAIL_CLOSED
+                ? Permission.rejectUnknownState(circuitId, clock.millis() + config.openDuration().toMillis())
+                : fallback.acquire();
     }
 
     /** The current shared state (always read from the store). */

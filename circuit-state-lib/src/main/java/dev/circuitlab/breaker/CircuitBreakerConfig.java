@@ -24,6 +24,7 @@ public final class CircuitBreakerConfig {
     public static final String ENV_SUCCESS_THRESHOLD = "CIRCUIT_SUCCESS_THRESHOLD";
     public static final String ENV_CALL_TIMEOUT_MS = "CIRCUIT_CALL_TIMEOUT_MS";
     public static final String ENV_PROBE_LEASE_MS = "CIRCUIT_PROBE_LEASE_MS";
+    public static final String ENV_MAX_CLOCK_SKEW_MS = "CIRCUIT_MAX_CLOCK_SKEW_MS";
     public static final String ENV_STATE_CACHE_MS = "CIRCUIT_STATE_CACHE_MS";
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
 
@@ -38,16 +39,24 @@ public final class CircuitBreakerConfig {
     public static final int DEFAULT_SUCCESS_THRESHOLD = 2;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * The probe lease when none is set is the call timeout plus this: the lease starts at
-     * permission and the call a little later, so a margin keeps a live probe's slot.
+     * The largest difference between two environments' clocks the probe guarantee tolerates: a
+     * lease is written with one clock and checked with another. Lambda clocks are kept in sync by
+     * the Amazon Time Sync Service, far closer than this.
      */
-    public static final Duration DEFAULT_PROBE_LEASE_MARGIN = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMillis(500);
+    /**
+     * The probe lease when none is set is the call timeout plus the clock skew plus this: the lease
+     * starts at permission and the outcome is written a little after the call ends.
+     */
+    public static final Duration DEFAULT_PROBE_LEASE_MARGIN = Duration.ofMillis(500);
+    /** Upper bound of the clock skew setting. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
     /** 0: the per-instance state cache is off. */
     public static final Duration DEFAULT_STATE_CACHE = Duration.ZERO;
     public static final StoreFailurePolicy DEFAULT_STORE_FAILURE_POLICY = StoreFailurePolicy.FAIL_OPEN;
 
     /** Upper bound of every duration setting: far beyond any sensible value, and epoch-ms arithmetic cannot overflow. */
-    public static final Duration MAX_DURATION = Duration.ofDays(1);
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
     /** Lambda's own limit: no call outlives its function. */
     public static final Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(15);
     /** Probe slots live in one item: keep it small. */
@@ -64,6 +73,7 @@ public final class CircuitBreakerConfig {
     private final int successThreshold;
     private final Duration callTimeout;
     private final Duration probeLease;
+    private final Duration maxClockSkew;
     private final Duration stateCache;
     private final StoreFailurePolicy storeFailurePolicy;
 
@@ -77,6 +87,7 @@ public final class CircuitBreakerConfig {
         this.successThreshold = b.successThreshold;
         this.callTimeout = b.callTimeout;
         this.probeLease = b.effectiveProbeLease();
+        this.maxClockSkew = b.maxClockSkew;
         this.stateCache = b.stateCache;
         this.storeFailurePolicy = b.storeFailurePolicy;
     }
@@ -135,6 +146,8 @@ public final class CircuitBreakerConfig {
             CircuitBreakerConfig::parseMillis, Builder::callTimeout, b -> millis(b.callTimeout));
     private static final Variable<Duration> PROBE_LEASE = new Variable<>(ENV_PROBE_LEASE_MS, MILLIS,
             CircuitBreakerConfig::parseMillis, Builder::probeLease, b -> millis(b.effectiveProbeLease()));
+    private static final Variable<Duration> MAX_CLOCK_SKEW_VARIABLE = new Variable<>(ENV_MAX_CLOCK_SKEW_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::maxClockSkew, b -> millis(b.maxClockSkew));
     private static final Variable<Duration> STATE_CACHE = new Variable<>(ENV_STATE_CACHE_MS, MILLIS,
             CircuitBreakerConfig::parseMillis, Builder::stateCache, b -> millis(b.stateCache));
     private static final Variable<StoreFailurePolicy> STORE_FAILURE_POLICY = new Variable<>(ENV_STORE_FAILURE_POLICY,
@@ -144,7 +157,7 @@ public final class CircuitBreakerConfig {
     /** Every variable {@link #fromEnvironment} reads, in the order it applies them. */
     private static final List<Variable<?>> VARIABLES = List.of(FAILURE_THRESHOLD, FAILURE_WINDOW, OPEN_DURATION,
             OPEN_BACKOFF, MAX_OPEN_DURATION, HALF_OPEN_PROBES, SUCCESS_THRESHOLD, CALL_TIMEOUT, PROBE_LEASE,
-            STATE_CACHE, STORE_FAILURE_POLICY);
+            MAX_CLOCK_SKEW_VARIABLE, STATE_CACHE, STORE_FAILURE_POLICY);
 
     /** The names of every variable {@link #fromEnvironment} reads. */
     public static List<String> environmentVariables() {
@@ -160,15 +173,19 @@ public final class CircuitBreakerConfig {
     public static CircuitBreakerConfig fromEnvironment(Map<String, String> env) {
         Builder b = builder();
         VARIABLES.forEach(v -> v.apply(env, b));
-        requireAtLeast(b, PROBE_LEASE, CALL_TIMEOUT, b.effectiveProbeLease().compareTo(b.callTimeout) >= 0);
-        requireAtLeast(b, MAX_OPEN_DURATION, OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0);
+        requireAtLeast(b, PROBE_LEASE, b.leaseCoversCallAndSkew(), CALL_TIMEOUT, MAX_CLOCK_SKEW_VARIABLE);
+        requireAtLeast(b, MAX_OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0, OPEN_DURATION);
         return b.build();
     }
 
-    private static void requireAtLeast(Builder b, Variable<?> larger, Variable<?> smaller, boolean holds) {
+    /** A rule across variables: {@code larger} must be at least the sum of {@code parts}; names them all with their values. */
+    private static void requireAtLeast(Builder b, Variable<?> larger, boolean holds, Variable<?>... parts) {
         if (!holds) {
-            throw new IllegalArgumentException(larger.name() + " ('" + larger.inEffect().apply(b) + "') must be >= "
-                    + smaller.name() + " ('" + smaller.inEffect().apply(b) + "')");
+            StringBuilder sum = new StringBuilder();
+            for (Variable<?> part : parts) {
+                sum.append(sum.isEmpty() ? "" : " + ").append(part.name()).append(" ('").append(part.inEffect().apply(b)).append("')");
+            }
+            throw new IllegalArgumentException(larger.name() + " ('" + larger.inEffect().apply(b) + "') must be >= " + sum);
         }
     }
 
@@ -200,6 +217,7 @@ public final class CircuitBreakerConfig {
     public int successThreshold() { return successThreshold; }
     public Duration callTimeout() { return callTimeout; }
     public Duration probeLease() { return probeLease; }
+    public Duration maxClockSkew() { return maxClockSkew; }
     public Duration stateCache() { return stateCache; }
     public StoreFailurePolicy storeFailurePolicy() { return storeFailurePolicy; }
 
@@ -209,7 +227,7 @@ public final class CircuitBreakerConfig {
                 + ", openDuration=" + openDuration + ", openBackoffMultiplier=" + openBackoffMultiplier
                 + ", maxOpenDuration=" + maxOpenDuration + ", halfOpenProbes=" + halfOpenProbes
                 + ", successThreshold=" + successThreshold + ", callTimeout=" + callTimeout
-                + ", probeLease=" + probeLease + ", stateCache=" + stateCache
+                + ", probeLease=" + probeLease + ", maxClockSkew=" + maxClockSkew + ", stateCache=" + stateCache
                 + ", storeFailurePolicy=" + storeFailurePolicy + "}";
     }
 
@@ -223,7 +241,8 @@ public final class CircuitBreakerConfig {
         private int halfOpenProbes = DEFAULT_HALF_OPEN_PROBES;
         private int successThreshold = DEFAULT_SUCCESS_THRESHOLD;
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-        private Duration probeLease; // null: the call timeout plus DEFAULT_PROBE_LEASE_MARGIN
+        private Duration probeLease; // null: call timeout + clock skew + DEFAULT_PROBE_LEASE_MARGIN
+        private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
         private Duration stateCache = DEFAULT_STATE_CACHE;
         private StoreFailurePolicy storeFailurePolicy = DEFAULT_STORE_FAILURE_POLICY;
 
@@ -317,13 +336,27 @@ public final class CircuitBreakerConfig {
 
         /**
          * How long a probe slot stays claimed if its caller never reports (its Lambda died).
-         * Default: the call timeout plus {@link #DEFAULT_PROBE_LEASE_MARGIN}.
+         * Default: the call timeout + the clock skew + {@link #DEFAULT_PROBE_LEASE_MARGIN} (3 s).
          *
          * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_DURATION}; {@link #build()}
-         *         also rejects a lease shorter than the call timeout
+         *         also rejects a lease shorter than the call timeout plus the clock skew
          */
         public Builder probeLease(Duration value) {
             this.probeLease = duration("probeLease", value, MAX_DURATION);
+            return this;
+        }
+
+        /**
+         * The largest clock difference between environments the probe guarantee must tolerate; the
+         * probe lease covers the call timeout plus this. Default {@link #DEFAULT_MAX_CLOCK_SKEW}.
+         *
+         * @throws IllegalArgumentException if negative or above {@link #MAX_CLOCK_SKEW}
+         */
+        public Builder maxClockSkew(Duration value) {
+            if (value == null || value.isNegative() || value.compareTo(MAX_CLOCK_SKEW) > 0) {
+                throw new IllegalArgumentException("maxClockSkew must be within 0.." + MAX_CLOCK_SKEW + " but was " + value);
+            }
+            this.maxClockSkew = value;
             return this;
         }
 
@@ -354,13 +387,14 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @throws IllegalArgumentException if the probe lease is shorter than the call timeout, or the
-         *         backoff cap shorter than the open duration
+         * @throws IllegalArgumentException if the probe lease is shorter than the call timeout plus
+         *         the clock skew, or the backoff cap shorter than the open duration
          */
         public CircuitBreakerConfig build() {
-            if (effectiveProbeLease().compareTo(callTimeout) < 0) {
-                throw new IllegalArgumentException("probeLease must be >= callTimeout (" + callTimeout
-                        + ") but was " + probeLease + ": a slow probe would lose its slot while still running");
+            if (!leaseCoversCallAndSkew()) {
+                throw new IllegalArgumentException("probeLease must be >= callTimeout + maxClockSkew (" + callTimeout
+                        + " + " + maxClockSkew + ") but was " + probeLease
+                        + ": a slow probe would lose its slot to a fast clock while still running");
             }
             if (effectiveMaxOpenDuration().compareTo(openDuration) < 0) {
                 throw new IllegalArgumentException("maxOpenDuration must be >= openDuration (" + openDuration
@@ -370,7 +404,11 @@ public final class CircuitBreakerConfig {
         }
 
         private Duration effectiveProbeLease() {
-            return probeLease != null ? probeLease : callTimeout.plus(DEFAULT_PROBE_LEASE_MARGIN);
+            return probeLease != null ? probeLease : callTimeout.plus(maxClockSkew).plus(DEFAULT_PROBE_LEASE_MARGIN);
+        }
+
+        private boolean leaseCoversCallAndSkew() {
+            return effectiveProbeLease().compareTo(callTimeout.plus(maxClockSkew)) >= 0;
         }
 
         private Duration effectiveMaxOpenDuration() {

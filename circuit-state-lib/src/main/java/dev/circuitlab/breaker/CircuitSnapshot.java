@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One circuit's shared state as stored in its item. Immutable; built by {@link #builder(String)},
@@ -31,6 +32,9 @@ public final class CircuitSnapshot {
     private final long version;
     private final long updatedAt;
     private final Transition lastTransition;
+    private final Map<Integer, String> probeOwners;
+    private final String writeToken;
+    private final String previousWriteToken;
 
     private CircuitSnapshot(Builder b) {
         this.circuitId = b.circuitId;
@@ -45,6 +49,9 @@ public final class CircuitSnapshot {
         this.version = b.version;
         this.updatedAt = b.updatedAt;
         this.lastTransition = b.lastTransition;
+        this.probeOwners = Map.copyOf(b.probeOwners);
+        this.writeToken = b.writeToken;
+        this.previousWriteToken = b.previousWriteToken;
     }
 
     /** The state of a circuit that has never been written: CLOSED, version 0. */
@@ -71,6 +78,9 @@ public final class CircuitSnapshot {
         b.version = version;
         b.updatedAt = updatedAt;
         b.lastTransition = lastTransition;
+        b.probeOwners = new HashMap<>(probeOwners);
+        b.writeToken = writeToken;
+        b.previousWriteToken = previousWriteToken;
         return b;
     }
 
@@ -96,6 +106,29 @@ public final class CircuitSnapshot {
     public long updatedAt() { return updatedAt; }
     /** Null before the first transition. */
     public Transition lastTransition() { return lastTransition; }
+    /**
+     * HALF_OPEN probe slots to a random token of the caller that claimed each: lease values alone can
+     * coincide, tokens do not, so a probe's success counts only for the slot's real owner.
+     */
+    public Map<Integer, String> probeOwners() { return probeOwners; }
+    /**
+     * A random id of the whole-state write that made this version (null before any), and of the
+     * one before it: a writer whose response was lost recognises its own write by them, even after
+     * one more write by someone else.
+     */
+    public String writeToken() { return writeToken; }
+    /** See {@link #writeToken()}. */
+    public String previousWriteToken() { return previousWriteToken; }
+
+    /** Whether the whole-state write that carried {@code token} made this version or the one before it. */
+    public boolean madeByWrite(String token) {
+        return token != null && (token.equals(writeToken) || token.equals(previousWriteToken));
+    }
+
+    /** A fresh random token for a write or a probe claim. */
+    static String newToken() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
 
     /** Probe leases ordered by slot, for display. */
     public Map<Integer, Long> sortedProbeLeases() {
@@ -122,10 +155,12 @@ public final class CircuitSnapshot {
         b.failureCount = 0;
         b.windowStart = 0;
         b.probeLeases = new HashMap<>();
+        b.probeOwners = new HashMap<>();
         b.halfOpenSuccesses = 0;
         b.version = version + 1;
         b.updatedAt = now;
         b.lastTransition = new Transition(state, to, reason, now);
+        b.newWrite(writeToken);
         return b.build();
     }
 
@@ -139,10 +174,11 @@ public final class CircuitSnapshot {
         return b.build();
     }
 
-    /** OPEN → HALF_OPEN with slot 0 leased to the caller that makes the transition. */
+    /** OPEN → HALF_OPEN with slot 0 leased to the caller that makes the transition (its write token owns it). */
     CircuitSnapshot halfOpenedWithFirstProbe(String reason, long now, long lease) {
         Builder b = transitionTo(CircuitState.HALF_OPEN, reason, now).toBuilder();
         b.probeLeases.put(0, lease);
+        b.probeOwners.put(0, b.writeToken);
         return b.build();
     }
 
@@ -160,16 +196,19 @@ public final class CircuitSnapshot {
         b.failureCount = 1;
         b.windowStart = now;
         b.probeLeases = new HashMap<>();
+        b.probeOwners = new HashMap<>();
         b.halfOpenSuccesses = 0;
         b.version = version + 1;
         b.updatedAt = now;
+        b.newWrite(writeToken);
         return b.build();
     }
 
-    /** The same episode with probe slot {@code slot} leased until {@code lease}. */
-    CircuitSnapshot withProbeLease(int slot, long lease) {
+    /** The same episode with probe slot {@code slot} leased to {@code owner} until {@code lease}. */
+    CircuitSnapshot withProbeLease(int slot, long lease, String owner) {
         Builder b = toBuilder();
         b.probeLeases.put(slot, lease);
+        b.probeOwners.put(slot, owner);
         return b.build();
     }
 
@@ -180,7 +219,8 @@ public final class CircuitSnapshot {
                 && retryAt == s.retryAt && consecutiveOpens == s.consecutiveOpens
                 && probeLeases.equals(s.probeLeases) && halfOpenSuccesses == s.halfOpenSuccesses
                 && version == s.version && updatedAt == s.updatedAt
-                && Objects.equals(lastTransition, s.lastTransition);
+                && Objects.equals(lastTransition, s.lastTransition) && probeOwners.equals(s.probeOwners)
+                && Objects.equals(writeToken, s.writeToken) && Objects.equals(previousWriteToken, s.previousWriteToken);
     }
 
     @Override
@@ -211,6 +251,9 @@ public final class CircuitSnapshot {
         private long version;
         private long updatedAt;
         private Transition lastTransition;
+        private Map<Integer, String> probeOwners = new HashMap<>();
+        private String writeToken;
+        private String previousWriteToken;
 
         private Builder(String circuitId) {
             this.circuitId = Objects.requireNonNull(circuitId, "circuitId");
@@ -226,6 +269,19 @@ public final class CircuitSnapshot {
         public Builder version(long value) { this.version = value; return this; }
         public Builder updatedAt(long value) { this.updatedAt = value; return this; }
         public Builder lastTransition(Transition value) { this.lastTransition = value; return this; }
+        public Builder writeToken(String value) { this.writeToken = value; return this; }
+        public Builder previousWriteToken(String value) { this.previousWriteToken = value; return this; }
+
+        /** Replaces every probe owner (slot number to the claiming caller's token). */
+        public Builder probeOwners(Map<Integer, String> value) {
+            this.probeOwners = new HashMap<>(value == null ? Map.of() : value);
+            return this;
+        }
+
+        private void newWrite(String replacedToken) {
+            this.previousWriteToken = replacedToken;
+            this.writeToken = newToken();
+        }
 
         /** Replaces every probe lease (slot number to lease expiry, epoch ms). */
         public Builder probeLeases(Map<Integer, Long> value) {

@@ -15,9 +15,10 @@ public interface CircuitStateStore {
 
     /**
      * Writes {@code next} as the whole new state if the stored version still equals
-     * {@code expectedVersion} (0: the item must not exist yet).
+     * {@code expectedVersion} (0: the item must not exist yet, or have no version).
      *
-     * @return true if this write won
+     * @return true if this write won (also when an earlier attempt of this very request was applied
+     *         and its answer lost: {@link CircuitSnapshot#madeByWrite} recognises it)
      */
     boolean replace(long expectedVersion, CircuitSnapshot next);
 
@@ -36,17 +37,19 @@ public interface CircuitStateStore {
     Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now);
 
     /**
-     * Claims HALF_OPEN probe slot {@code slot} with a lease until {@code leaseUntil}, if the episode is
-     * unchanged and the slot still holds {@code expectedLease} (null: the slot is free).
+     * Claims HALF_OPEN probe slot {@code slot} for {@code owner} with a lease until {@code leaseUntil},
+     * if the episode is unchanged and the slot still holds {@code expectedLease} (null: the slot is free).
      *
-     * @return true if this caller now owns the slot
+     * @return true if this caller now owns the slot (also when an earlier attempt of this very
+     *         request was applied and its answer lost)
      */
-    boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil, long now);
+    boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil,
+                           String owner, long now);
 
     /**
-     * Counts a probe success and frees its slot, if the caller still holds the slot's lease.
+     * Counts a probe success and frees its slot, if the slot is still owned by {@code owner}.
      *
-     * @return the state after the update, or empty if the episode changed or the lease was taken over
+     * @return the state after the update, or empty if the episode changed or the slot was taken over
      */
-    Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, long lease, long now);
+    Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, String owner, long now);
 }

@@ -48,12 +48,11 @@ final class ClosedState implements StateRules {
         if (windowExpired) {
             CircuitSnapshot fresh = s.windowRestarted(now);
             // Conditional on the count too: failures added since the read may have reached the threshold.
-            return new Step.Write("start-window", store -> store.restartWindow(s.version(), s.failureCount(), fresh)
-                    ? Optional.of(fresh) : Optional.empty(), false,
-                    counted -> tripIfReached(counted, reason, now), null);
+            return Step.Write.update("start-window", store -> store.restartWindow(s.version(), s.failureCount(), fresh)
+                    ? Optional.of(fresh) : Optional.empty(), counted -> tripIfReached(counted, reason, now));
         }
-        return new Step.Write("add-failure", store -> store.addFailure(s.circuitId(), s.version(), now), false,
-                counted -> tripIfReached(counted, reason, now), null);
+        return Step.Write.update("add-failure", store -> store.addFailure(s.circuitId(), s.version(), now),
+                counted -> tripIfReached(counted, reason, now));
     }
 
     private Step tripIfReached(CircuitSnapshot counted, FailureReason reason, long now) {

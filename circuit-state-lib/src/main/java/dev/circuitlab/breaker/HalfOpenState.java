@@ -29,10 +29,11 @@ final class HalfOpenState implements StateRules {
         }
         int slot = free.getAsInt();
         long lease = now + config.probeLease().toMillis();
-        CircuitSnapshot claimed = s.withProbeLease(slot, lease);
-        return new Step.Write("claim-probe", store -> store.claimProbeSlot(s.circuitId(), s.version(), slot,
-                s.probeLeases().get(slot), lease, now) ? Optional.of(claimed) : Optional.empty(),
-                false, written -> new Step.Probe(written, slot, lease), null);
+        String owner = CircuitSnapshot.newToken();
+        CircuitSnapshot claimed = s.withProbeLease(slot, lease, owner);
+        return Step.Write.update("claim-probe", store -> store.claimProbeSlot(s.circuitId(), s.version(), slot,
+                s.probeLeases().get(slot), lease, owner, now) ? Optional.of(claimed) : Optional.empty(),
+                written -> new Step.Probe(written, slot, lease));
     }
 
     /** A slot below the configured probe count that is free or whose lease has expired. */
@@ -60,17 +61,22 @@ final class HalfOpenState implements StateRules {
         return current.state() == CircuitState.CLOSED ? closed.countFailure(current, reason, now) : Step.DONE;
     }
 
-    /** Counts the success and frees the slot, if this probe still holds its lease; enough successes close. */
+    /**
+     * Counts the success and frees the slot, if this probe still owns it; enough successes close.
+     * If the count is refused (the slot was taken over, or this very success was applied but its
+     * answer lost and the retry refused), a fresh read still closes an episode that counts enough
+     * successes: whoever sees the threshold reached may close.
+     */
     private Step countSuccess(Permission probe, CircuitSnapshot current, long now) {
         int slot = probe.probeSlot().orElseThrow();
-        return new Step.Write("probe-success", store -> store.recordProbeSuccess(current.circuitId(),
-                probe.snapshot().version(), slot, probe.probeLease(), now), false,
-                counted -> closeIfEnough(counted, now), null)
-                .ifLost(Step.DONE); // the lease was taken over or the episode ended: the success no longer counts
+        long episode = probe.snapshot().version();
+        return Step.Write.update("probe-success", store -> store.recordProbeSuccess(current.circuitId(), episode, slot,
+                        probe.probeOwner(), now), counted -> closeIfEnough(counted, now))
+                .ifLostReread(fresh -> fresh.version() == episode ? closeIfEnough(fresh, now) : Step.DONE);
     }
 
     private Step closeIfEnough(CircuitSnapshot counted, long now) {
-        if (counted.halfOpenSuccesses() < config.successThreshold()) {
+        if (counted.state() != CircuitState.HALF_OPEN || counted.halfOpenSuccesses() < config.successThreshold()) {
             return Step.DONE;
         }
         CircuitSnapshot closedState = counted.settledIn(CircuitState.CLOSED, counted.halfOpenSuccesses() + " successful probes", now);

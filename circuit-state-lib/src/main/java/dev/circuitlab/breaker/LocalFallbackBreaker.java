@@ -23,6 +23,11 @@ final class LocalFallbackBreaker {
                 localTransitionsOnly, true);
     }
 
+    /** Whether this instance's breaker has left CLOSED (it counted failures the shared store did not take). */
+    boolean isTripped() {
+        return machine.reload().state() != CircuitState.CLOSED; // memory: no I/O
+    }
+
     /** Decides a call locally. Never fails: the store is memory. */
     Permission acquire() {
         return machine.acquire();

@@ -73,6 +73,11 @@ public final class Permission {
         return probeSlot.isPresent();
     }
 
+    /** The token that owns the probe slot (null when not a probe): only its owner's outcome counts. */
+    String probeOwner() {
+        return probeSlot.isPresent() ? snapshot.probeOwners().get(probeSlot.getAsInt()) : null;
+    }
+
     /** The lease expiry of the probe slot (epoch ms), 0 when not a probe. */
     public long probeLease() {
         return probeLease;

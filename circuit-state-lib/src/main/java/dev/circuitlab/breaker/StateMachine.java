@@ -123,7 +123,7 @@ final class StateMachine {
                 step = write.ifLost();
             } else if (rereads++ < MAX_RACE_RETRIES) {
                 lastRead = reload();
-                step = decide.apply(lastRead);
+                step = (write.afterReread() != null ? write.afterReread() : decide).apply(lastRead);
             } else {
                 step = exhausted.apply(lastRead);
             }

@@ -31,14 +31,16 @@ sealed interface Step {
 
     /**
      * Try one conditional write. If it applies, continue with {@code onWin} on the state it wrote.
-     * If its condition fails, continue with {@code ifLost} when it is set (no re-read: the loser
-     * already knows enough), else decide again from a fresh read.
+     * If its condition fails: continue with {@code ifLost} when it is set (no re-read: the loser
+     * already knows enough); else read again and continue with {@code afterReread} when it is set;
+     * else decide the whole operation again from the fresh read.
      *
      * @param operation  name for metrics and logs ("trip", "add-failure", …)
      * @param transition whether a win is a state transition to publish
      */
     record Write(String operation, StoreWrite write, boolean transition,
-                 Function<CircuitSnapshot, Step> onWin, Step ifLost) implements Step {
+                 Function<CircuitSnapshot, Step> onWin, Step ifLost,
+                 Function<CircuitSnapshot, Step> afterReread) implements Step {
 
         public Write {
             Objects.requireNonNull(operation, "operation");
@@ -50,17 +52,27 @@ sealed interface Step {
         static Write transition(String operation, CircuitSnapshot read, CircuitSnapshot next,
                                 Function<CircuitSnapshot, Step> onWin) {
             return new Write(operation, store -> store.replace(read.version(), next) ? Optional.of(next) : Optional.empty(),
-                    true, onWin, null);
+                    true, onWin, null, null);
+        }
+
+        /** A write that is not a transition; a lost race decides the operation again from a fresh read. */
+        static Write update(String operation, StoreWrite write, Function<CircuitSnapshot, Step> onWin) {
+            return new Write(operation, write, false, onWin, null, null);
         }
 
         /** The same write, but a lost race ends with {@code step} instead of a re-read. */
         Write ifLost(Step step) {
-            return new Write(operation, write, transition, onWin, Objects.requireNonNull(step, "step"));
+            return new Write(operation, write, transition, onWin, Objects.requireNonNull(step, "step"), null);
         }
 
-        /** The same write, but a lost race reads the circuit again and decides anew. */
+        /** The same write, but a lost race reads the circuit again and decides the operation anew. */
         Write decideAgainIfLost() {
-            return new Write(operation, write, transition, onWin, null);
+            return new Write(operation, write, transition, onWin, null, null);
+        }
+
+        /** The same write, but a lost race reads the circuit again and continues with {@code next}. */
+        Write ifLostReread(Function<CircuitSnapshot, Step> next) {
+            return new Write(operation, write, transition, onWin, null, Objects.requireNonNull(next, "next"));
         }
     }
 

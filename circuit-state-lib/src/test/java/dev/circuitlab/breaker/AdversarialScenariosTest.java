@@ -63,7 +63,7 @@ class AdversarialScenariosTest {
     private static final int CALLERS = 32;
 
     private final CountingInterceptor requests = new CountingInterceptor();
-    private final FaultInterceptor faults = new FaultInterceptor();
+    private final InjectedFaults faults = new InjectedFaults();
     /** Counted and fault-injected: the instance under measurement uses it. */
     private DynamoDbClient client;
     /** Neither counted nor faulted: every other instance uses it. */
@@ -157,7 +157,7 @@ class AdversarialScenariosTest {
     @Test
     void thresholdReachedInsideTheWindowTripsEvenIfAnotherInstanceStartsANewWindowFirst() {
         CircuitBreakerConfig config = policy().build();
-        HookStore hooked = new HookStore(otherStore());
+        HookedStore hooked = new HookedStore(otherStore());
         CircuitBreaker a = other(config);
         CircuitBreaker b = breaker(config, hooked);
         for (int i = 0; i < 4; i++) {
@@ -166,10 +166,10 @@ class AdversarialScenariosTest {
         clock.advance(Duration.ofMillis(59_999));
         Permission pa = a.acquirePermission();
         Permission pb = b.acquirePermission();
-        hooked.afterAddFailure = () -> {
+        hooked.afterNext(HookedStore.Request.ADD_FAILURE, () -> {
             clock.advance(Duration.ofMillis(1));
             a.onResult(pa, failure());
-        };
+        });
         b.onResult(pb, failure());
 
         CircuitSnapshot s = a.snapshot();
@@ -289,9 +289,9 @@ class AdversarialScenariosTest {
             fail(winner);
         }
         clock.advance(Duration.ofSeconds(30));
-        HookStore hooked = new HookStore(measuredStore());
+        HookedStore hooked = new HookedStore(measuredStore());
         CircuitBreaker loser = breaker(config, hooked);
-        hooked.beforeReplace = () -> assertTrue(winner.acquirePermission().isProbe());
+        hooked.beforeNext(HookedStore.Request.REPLACE, () -> assertTrue(winner.acquirePermission().isProbe()));
         requests.reset();
         Permission p = loser.acquirePermission();
         String cost = requests.toString();
@@ -339,6 +339,7 @@ class AdversarialScenariosTest {
         CircuitSnapshot s = b.snapshot();
         assertEquals(CircuitState.CLOSED, s.state());
         assertEquals(3, s.failureCount());
+        clock.advance(CircuitBreaker.STORE_RETRY_INTERVAL); // the instance asks the store again
         succeed(b);
         assertEquals(CircuitState.CLOSED, b.snapshot().state(), "a success does not trip it");
         fail(b);
@@ -364,7 +365,7 @@ class AdversarialScenariosTest {
         clock.advance(Duration.ofMillis(1));
         Permission probe = b.acquirePermission();
         assertTrue(probe.isProbe(), "at retryAt the cache is bypassed and the caller probes");
-        assertEquals(clock.millis() + 3_000, probe.probeLease(), "lease: call timeout 2 s + 1 s margin");
+        assertEquals(clock.millis() + 3_000, probe.probeLease(), "lease: call timeout 2 s + 0.5 s clock skew + 0.5 s margin");
     }
 
     /**
@@ -555,128 +556,5 @@ class AdversarialScenariosTest {
             results.add(f.get(30, TimeUnit.SECONDS));
         }
         return results;
-    }
-
-    /** Delegates to a real store and runs one armed step of another instance between two requests. */
-    private static final class HookStore implements CircuitStateStore {
-        private final CircuitStateStore delegate;
-        volatile Runnable afterAddFailure;
-        volatile Runnable beforeReplace;
-
-        HookStore(CircuitStateStore delegate) {
-            this.delegate = delegate;
-        }
-
-        private static void runOnce(Runnable r) {
-            if (r != null) {
-                r.run();
-            }
-        }
-
-        @Override
-        public CircuitSnapshot load(String circuitId) {
-            return delegate.load(circuitId);
-        }
-
-        @Override
-        public boolean replace(long expectedVersion, CircuitSnapshot next) {
-            Runnable r = beforeReplace;
-            beforeReplace = null;
-            runOnce(r);
-            return delegate.replace(expectedVersion, next);
-        }
-
-        @Override
-        public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-            Runnable r = beforeReplace;
-            beforeReplace = null;
-            runOnce(r);
-            return delegate.restartWindow(expectedVersion, expectedFailureCount, next);
-        }
-
-        @Override
-        public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-            Optional<CircuitSnapshot> result = delegate.addFailure(circuitId, expectedVersion, now);
-            Runnable r = afterAddFailure;
-            afterAddFailure = null;
-            runOnce(r);
-            return result;
-        }
-
-        @Override
-        public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease,
-                                      long leaseUntil, long now) {
-            return delegate.claimProbeSlot(circuitId, expectedVersion, slot, expectedLease, leaseUntil, now);
-        }
-
-        @Override
-        public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot,
-                                                            long lease, long now) {
-            return delegate.recordProbeSuccess(circuitId, expectedVersion, slot, lease, now);
-        }
-    }
-
-    /**
-     * Throttles the next request of one operation before it is sent (not applied, not retried), or
-     * lets the next request of one operation be applied and then replaces its response with a 500
-     * (applied, retried by the SDK): what a lost response or an attempt timeout looks like.
-     */
-    private static final class FaultInterceptor implements ExecutionInterceptor {
-        private static final ExecutionAttribute<Boolean> LOST = new ExecutionAttribute<>("adversarial-lost-response");
-        private volatile String throttle;
-        private volatile String lose;
-
-        void disarm() {
-            throttle = null;
-            lose = null;
-        }
-
-        void throttleNext(String operation) {
-            throttle = operation;
-        }
-
-        void loseResponseOfNext(String operation) {
-            lose = operation;
-        }
-
-        int pendingLoss() {
-            return lose == null ? 0 : 1;
-        }
-
-        private static String op(ExecutionAttributes attributes) {
-            return attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        }
-
-        @Override
-        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-            if (op(attributes).equals(throttle)) {
-                throttle = null;
-                throw ProvisionedThroughputExceededException.builder()
-                        .message("Rate of requests exceeds the allowed throughput (injected)").build();
-            }
-        }
-
-        @Override
-        public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
-            if (op(attributes).equals(lose)) {
-                lose = null;
-                attributes.putAttribute(LOST, Boolean.TRUE);
-                return context.httpResponse().toBuilder().statusCode(500).statusText("Internal Server Error")
-                        .removeHeader("x-amz-crc32").removeHeader("X-Amz-Crc32").build();
-            }
-            return context.httpResponse();
-        }
-
-        @Override
-        public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
-                                                               ExecutionAttributes attributes) {
-            if (Boolean.TRUE.equals(attributes.getAttribute(LOST))) {
-                attributes.putAttribute(LOST, Boolean.FALSE);
-                return Optional.of(new ByteArrayInputStream(
-                        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"injected: response lost\"}"
-                                .getBytes(StandardCharsets.UTF_8)));
-            }
-            return context.responseBody();
-        }
     }
 }

@@ -21,7 +21,8 @@ class CircuitBreakerConfigTest {
         assertEquals(1, c.halfOpenProbes());
         assertEquals(2, c.successThreshold());
         assertEquals(Duration.ofSeconds(2), c.callTimeout());
-        assertEquals(Duration.ofSeconds(3), c.probeLease(), "probe lease defaults to the call timeout plus 1 s");
+        assertEquals(Duration.ofMillis(500), c.maxClockSkew());
+        assertEquals(Duration.ofSeconds(3), c.probeLease(), "probe lease defaults to call timeout + clock skew + 0.5 s");
         assertEquals(Duration.ZERO, c.stateCache());
         assertEquals(StoreFailurePolicy.FAIL_OPEN, c.storeFailurePolicy());
     }
@@ -38,6 +39,7 @@ class CircuitBreakerConfigTest {
                 Map.entry("CIRCUIT_SUCCESS_THRESHOLD", "4"),
                 Map.entry("CIRCUIT_CALL_TIMEOUT_MS", "700"),
                 Map.entry("CIRCUIT_PROBE_LEASE_MS", "900"),
+                Map.entry("CIRCUIT_MAX_CLOCK_SKEW_MS", "100"),
                 Map.entry("CIRCUIT_STATE_CACHE_MS", "250"),
                 Map.entry("CIRCUIT_STORE_FAILURE_POLICY", "fail_closed")));
         assertEquals(3, c.failureThreshold());
@@ -49,6 +51,7 @@ class CircuitBreakerConfigTest {
         assertEquals(4, c.successThreshold());
         assertEquals(Duration.ofMillis(700), c.callTimeout());
         assertEquals(Duration.ofMillis(900), c.probeLease());
+        assertEquals(Duration.ofMillis(100), c.maxClockSkew());
         assertEquals(Duration.ofMillis(250), c.stateCache());
         assertEquals(StoreFailurePolicy.FAIL_CLOSED, c.storeFailurePolicy());
     }
@@ -75,6 +78,7 @@ class CircuitBreakerConfigTest {
             "CIRCUIT_CALL_TIMEOUT_MS, 0",
             "CIRCUIT_PROBE_LEASE_MS, -5",
             "CIRCUIT_STATE_CACHE_MS, -1",
+            "CIRCUIT_MAX_CLOCK_SKEW_MS, -1",
             "CIRCUIT_STORE_FAILURE_POLICY, FAIL_SOMETIMES",
     })
     void rejectsBadEnvironmentValuesNamingTheVariableAndValue(String name, String value) {
@@ -102,13 +106,14 @@ class CircuitBreakerConfigTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "CIRCUIT_OPEN_DURATION_MS, 9223372036854775807",
-            "CIRCUIT_OPEN_DURATION_MS, 86400001",
+            "CIRCUIT_OPEN_DURATION_MS, 604800001",
             "CIRCUIT_MAX_OPEN_DURATION_MS, 9223372036854775807",
             "CIRCUIT_CALL_TIMEOUT_MS, 9223372036854775807",
             "CIRCUIT_CALL_TIMEOUT_MS, 900001",
             "CIRCUIT_PROBE_LEASE_MS, 9223372036854775807",
             "CIRCUIT_FAILURE_WINDOW_MS, 9223372036854775807",
             "CIRCUIT_STATE_CACHE_MS, 9223372036854775807",
+            "CIRCUIT_MAX_CLOCK_SKEW_MS, 60001",
             "CIRCUIT_FAILURE_THRESHOLD, 2147483647",
             "CIRCUIT_HALF_OPEN_PROBES, 101",
             "CIRCUIT_OPEN_BACKOFF_MULTIPLIER, 1e308",
@@ -135,7 +140,8 @@ class CircuitBreakerConfigTest {
     void environmentVariablesListsEveryVariableTheConfigReads() {
         assertEquals(java.util.List.of("CIRCUIT_FAILURE_THRESHOLD", "CIRCUIT_FAILURE_WINDOW_MS", "CIRCUIT_OPEN_DURATION_MS",
                 "CIRCUIT_OPEN_BACKOFF_MULTIPLIER", "CIRCUIT_MAX_OPEN_DURATION_MS", "CIRCUIT_HALF_OPEN_PROBES",
-                "CIRCUIT_SUCCESS_THRESHOLD", "CIRCUIT_CALL_TIMEOUT_MS", "CIRCUIT_PROBE_LEASE_MS", "CIRCUIT_STATE_CACHE_MS",
+                "CIRCUIT_SUCCESS_THRESHOLD", "CIRCUIT_CALL_TIMEOUT_MS", "CIRCUIT_PROBE_LEASE_MS",
+                "CIRCUIT_MAX_CLOCK_SKEW_MS", "CIRCUIT_STATE_CACHE_MS",
                 "CIRCUIT_STORE_FAILURE_POLICY"), CircuitBreakerConfig.environmentVariables());
     }
 
@@ -144,13 +150,16 @@ class CircuitBreakerConfigTest {
         // The lease was not set: its value in effect follows the call timeout, so the two always fit.
         CircuitBreakerConfig c = CircuitBreakerConfig.fromEnvironment(Map.of("CIRCUIT_CALL_TIMEOUT_MS", "10000"));
         assertEquals(Duration.ofMillis(11_000), c.probeLease());
+        CircuitBreakerConfig skewed = CircuitBreakerConfig.fromEnvironment(Map.of("CIRCUIT_MAX_CLOCK_SKEW_MS", "1500"));
+        assertEquals(Duration.ofMillis(4_000), skewed.probeLease(), "the lease grows with the tolerated skew");
     }
 
     @Test
     void aProbeLeaseShorterThanTheCallTimeoutNamesBothVariables() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitBreakerConfig.fromEnvironment(
                 Map.of("CIRCUIT_CALL_TIMEOUT_MS", "5000", "CIRCUIT_PROBE_LEASE_MS", "1000")));
-        assertEquals("CIRCUIT_PROBE_LEASE_MS ('1000') must be >= CIRCUIT_CALL_TIMEOUT_MS ('5000')", e.getMessage());
+        assertEquals("CIRCUIT_PROBE_LEASE_MS ('1000') must be >= CIRCUIT_CALL_TIMEOUT_MS ('5000')"
+                + " + CIRCUIT_MAX_CLOCK_SKEW_MS ('500')", e.getMessage());
     }
 
     @Test

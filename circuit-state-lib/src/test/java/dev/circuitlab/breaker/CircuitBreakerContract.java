@@ -383,6 +383,115 @@ abstract class CircuitBreakerContract {
         assertEquals(1, listener.transitionsTo(CircuitState.CLOSED));
     }
 
+    // ------------------------------------------------------------ regressions: each once a defect
+
+    /**
+     * Regression: a count left from an expired window tripped on one late failure. The trip write
+     * of the threshold-th failure is lost (throttled), the item stays CLOSED at the threshold, and an
+     * hour later a single failure opened the circuit for the whole fleet.
+     */
+    @Test
+    void aCountLeftFromAnExpiredWindowDoesNotTripOnOneLateFailure() {
+        HookedStore hooked = new HookedStore(store());
+        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().failureThreshold(3).build(), hooked, clock, listener);
+        fail(b);
+        fail(b);
+        hooked.fail(HookedStore.Request.REPLACE); // the trip write is throttled
+        fail(b);
+        hooked.heal();
+        assertEquals(3, b.snapshot().failureCount());
+        assertEquals(CircuitState.CLOSED, b.snapshot().state());
+
+        clock.advance(Duration.ofHours(1));
+        fail(b);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(0, listener.transitionsTo(CircuitState.OPEN), "one failure an hour later must not trip");
+        assertEquals(CircuitState.CLOSED, s.state());
+        assertEquals(1, s.failureCount(), "a new window starts with this failure");
+    }
+
+    /**
+     * Regression: with writes failing and reads working (a throttled hot item, a missing write
+     * grant), FAIL_CLOSED permitted every failing call, because only a failed read fell back.
+     */
+    @Test
+    void failClosedLetsOneCallThroughPerRetryIntervalWhileWritesFail() {
+        HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
+                HookedStore.Request.RESTART_WINDOW, HookedStore.Request.ADD_FAILURE);
+        CircuitBreaker b = CircuitBreaker.create(circuitId,
+                policy().storeFailurePolicy(StoreFailurePolicy.FAIL_CLOSED).build(), hooked, clock, listener);
+        int permitted = 0;
+        for (int call = 0; call < 50; call++) {
+            Permission p = b.acquirePermission();
+            if (p.permitted()) {
+                permitted++;
+                b.onResult(p, CallOutcome.failure(FailureReason.ERROR));
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertEquals(5, permitted, "5 s of calls: one per retry interval of " + CircuitBreaker.STORE_RETRY_INTERVAL);
+    }
+
+    /**
+     * Regression: with writes failing and reads working, FAIL_OPEN's local breaker tripped but was
+     * never consulted, so every failing call still went out. Now the tripped local breaker vetoes
+     * the shared CLOSED, which never saw those failures.
+     */
+    @Test
+    void failOpenTripsThisInstanceWhileWritesFailAndReadsWork() {
+        HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
+                HookedStore.Request.RESTART_WINDOW, HookedStore.Request.ADD_FAILURE);
+        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().build(), hooked, clock, listener);
+        int permitted = 0;
+        for (int call = 0; call < 20; call++) { // 20 s: within the local breaker's 30 s open duration
+            Permission p = b.acquirePermission();
+            if (p.permitted()) {
+                permitted++;
+                b.onResult(p, CallOutcome.failure(FailureReason.ERROR));
+            }
+            clock.advance(CircuitBreaker.STORE_RETRY_INTERVAL); // every call reads the shared state
+        }
+        assertEquals(5, permitted, "the local breaker trips at the threshold of 5 and then rejects");
+        assertEquals(1, listener.localTransitions.size());
+        assertEquals(CircuitState.CLOSED, b.snapshot().state(), "the shared circuit never learned of them");
+    }
+
+    /**
+     * Regression: a lease is written with one environment's clock and checked with another's. An
+     * environment whose clock ran 1.5 s fast took a probe slot over 1.6 s into the owner's 2 s call.
+     * The lease now covers the call timeout plus the tolerated skew.
+     */
+    @Test
+    void aFastClockWithinTheToleratedSkewNeverTakesOverALiveProbe() {
+        Duration skew = Duration.ofMillis(1500);
+        CircuitBreakerConfig config = policy().maxClockSkew(skew).build();
+        CircuitBreaker owner = breaker(config);
+        CircuitBreaker fast = CircuitBreaker.create(circuitId, config, store(), java.time.Clock.offset(clock, skew), listener);
+        trip(owner, 5);
+        clock.advance(Duration.ofSeconds(30));
+        Permission probe = owner.acquirePermission();
+        assertTrue(probe.isProbe());
+        clock.advance(Duration.ofMillis(1600));
+        assertFalse(fast.acquirePermission().permitted(), "the owner's call is still running");
+        clock.advance(Duration.ofMillis(400)); // the call times out at 2 s and reports
+        owner.onResult(probe, CallOutcome.failure(FailureReason.TIMEOUT));
+        assertEquals(CircuitState.OPEN, owner.snapshot().state());
+    }
+
+    /** Beyond the tolerated skew the guarantee does not hold: a clock fast by more than the margin can take a live slot. */
+    @Test
+    void beyondTheToleratedSkewASecondProbeCanStart() {
+        CircuitBreakerConfig config = policy().build(); // skew 500 ms, lease 3 s
+        CircuitBreaker owner = breaker(config);
+        CircuitBreaker fast = CircuitBreaker.create(circuitId, config, store(),
+                java.time.Clock.offset(clock, Duration.ofMillis(1500)), listener);
+        trip(owner, 5);
+        clock.advance(Duration.ofSeconds(30));
+        assertTrue(owner.acquirePermission().isProbe());
+        clock.advance(Duration.ofMillis(1600));
+        assertTrue(fast.acquirePermission().isProbe(), "documented: skew beyond the setting admits a second probe");
+    }
+
     List<CircuitBreaker> instances(CircuitBreakerConfig config) {
         List<CircuitBreaker> list = new ArrayList<>();
         for (int i = 0; i < CALLERS; i++) {

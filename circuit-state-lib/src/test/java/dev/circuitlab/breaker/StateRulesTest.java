@@ -115,7 +115,7 @@ class StateRulesTest {
         CircuitSnapshot oneTaken = circuit(CircuitState.HALF_OPEN).probeLeases(Map.of(0, NOW + 500)).build();
         Step.Write claim = assertInstanceOf(Step.Write.class, acquire(oneTaken));
         assertEquals("claim-probe", claim.operation());
-        CircuitSnapshot claimed = oneTaken.withProbeLease(1, LEASE);
+        CircuitSnapshot claimed = oneTaken.withProbeLease(1, LEASE, "owner-1");
         assertEquals(new Step.Probe(claimed, 1, LEASE), claim.onWin().apply(claimed));
 
         CircuitSnapshot full = circuit(CircuitState.HALF_OPEN).probeLeases(Map.of(0, NOW + 500, 1, NOW + 200)).build();

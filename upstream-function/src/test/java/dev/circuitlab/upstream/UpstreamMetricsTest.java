@@ -309,6 +309,7 @@ class UpstreamMetricsTest {
         downstream.answer(503);
         for (int i = 0; i < 3; i++) {
             assertEquals(502, get(handler).getStatusCode());
+            clock.advance(dev.circuitlab.breaker.CircuitBreaker.STORE_RETRY_INTERVAL); // each call tries the store again
         }
         APIGatewayV2HTTPResponse rejected = get(handler);
         assertEquals(503, rejected.getStatusCode());

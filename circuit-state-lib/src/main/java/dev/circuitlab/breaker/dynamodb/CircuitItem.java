@@ -32,6 +32,8 @@ final class CircuitItem {
     static final String LAST_TRANSITION = "lastTransition";
     /** Random per whole-item write, so a writer whose response was lost can tell that it won. */
     static final String WRITE_TOKEN = "writeToken";
+    /** The write token of the version before: recognises a lost-response write after one more write. */
+    static final String PREVIOUS_WRITE_TOKEN = "previousWriteToken";
     /** Probe slot → random token of the caller that claimed it (lease values alone can coincide). */
     static final String PROBE_OWNERS = "probeOwners";
 
@@ -53,6 +55,8 @@ final class CircuitItem {
             .addAttribute(EnhancedType.mapOf(String.class, String.class),
                     a -> a.name(LAST_TRANSITION).getter(i -> i.lastTransition).setter((i, v) -> i.lastTransition = v))
             .addAttribute(String.class, a -> a.name(WRITE_TOKEN).getter(i -> i.writeToken).setter((i, v) -> i.writeToken = v))
+            .addAttribute(String.class, a -> a.name(PREVIOUS_WRITE_TOKEN).getter(i -> i.previousWriteToken)
+                    .setter((i, v) -> i.previousWriteToken = v))
             .addAttribute(EnhancedType.mapOf(String.class, String.class),
                     a -> a.name(PROBE_OWNERS).getter(i -> i.probeOwners).setter((i, v) -> i.probeOwners = v))
             .build();
@@ -70,6 +74,7 @@ final class CircuitItem {
     Long updatedAt;
     Map<String, String> lastTransition;
     String writeToken;
+    String previousWriteToken;
     Map<String, String> probeOwners;
 
     static CircuitItem of(CircuitSnapshot s) {
@@ -84,6 +89,11 @@ final class CircuitItem {
         Map<String, Long> leases = new HashMap<>();
         s.probeLeases().forEach((slot, expiry) -> leases.put(slot.toString(), expiry));
         i.probeLeases = leases;
+        Map<String, String> owners = new HashMap<>();
+        s.probeOwners().forEach((slot, owner) -> owners.put(slot.toString(), owner));
+        i.probeOwners = owners;
+        i.writeToken = s.writeToken();
+        i.previousWriteToken = s.previousWriteToken();
         i.halfOpenSuccesses = s.halfOpenSuccesses();
         i.version = s.version();
         i.updatedAt = s.updatedAt();
@@ -104,6 +114,10 @@ final class CircuitItem {
         if (probeLeases != null) {
             probeLeases.forEach((slot, expiry) -> leases.put(Integer.valueOf(slot), expiry));
         }
+        Map<Integer, String> owners = new HashMap<>();
+        if (probeOwners != null) {
+            probeOwners.forEach((slot, owner) -> owners.put(Integer.valueOf(slot), owner));
+        }
         Transition t = null;
         if (lastTransition != null && lastTransition.containsKey("to")) {
             t = new Transition(CircuitState.valueOf(lastTransition.get("from")),
@@ -122,6 +136,9 @@ final class CircuitItem {
                 .version(n(version))
                 .updatedAt(n(updatedAt))
                 .lastTransition(t)
+                .probeOwners(owners)
+                .writeToken(writeToken)
+                .previousWriteToken(previousWriteToken)
                 .build();
     }
 

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -34,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -119,39 +119,48 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
 
     /**
      * A conditional PutItem of the whole state. The SDK may retry a request whose response was lost
-     * although DynamoDB applied it; the retry then fails its condition. The write token tells such a
-     * writer that the item holds its own write, so it does not take a won race for a lost one.
+     * although DynamoDB applied it; the retry then fails its condition. The snapshot's write token
+     * tells such a writer that the item holds its own write (or held it one write ago), so it does
+     * not take a won race for a lost one.
      */
     private boolean put(long expectedVersion, Long expectedFailureCount, CircuitSnapshot next) {
-        Expression.Builder condition = Expression.builder();
-        if (expectedVersion == 0) {
-            condition.expression("attribute_not_exists(#id)").putExpressionName("#id", CIRCUIT_ID);
-        } else if (expectedFailureCount == null) {
-            condition.expression("#v = :v").putExpressionName("#v", VERSION).putExpressionValue(":v", num(expectedVersion));
-        } else {
+        Map<String, String> names = new HashMap<>(Map.of("#v", VERSION));
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition = versionIs(expectedVersion, values);
+        if (expectedFailureCount != null) {
             // A window restart must not wipe failures added since the read: they may have reached the threshold.
-            condition.expression("#v = :v AND #fc = :fc").putExpressionName("#v", VERSION)
-                    .putExpressionName("#fc", FAILURE_COUNT).putExpressionValue(":v", num(expectedVersion))
-                    .putExpressionValue(":fc", num(expectedFailureCount));
+            condition += expectedFailureCount == 0 ? " AND (attribute_not_exists(#fc) OR #fc = :fc)" : " AND #fc = :fc";
+            names.put("#fc", FAILURE_COUNT);
+            values.put(":fc", num(expectedFailureCount));
         }
-        CircuitItem item = CircuitItem.of(next);
-        item.writeToken = UUID.randomUUID().toString();
-        // Slots claimed by this write (slot 0 on OPEN -> HALF_OPEN) belong to this writer.
-        Map<String, String> owners = new HashMap<>();
-        item.probeLeases.keySet().forEach(slot -> owners.put(slot, item.writeToken));
-        item.probeOwners = owners;
+        Expression.Builder expression = Expression.builder().expression(condition).expressionNames(names);
+        if (!values.isEmpty()) {
+            expression.expressionValues(values);
+        }
         try {
             table.putItem(PutItemEnhancedRequest.builder(CircuitItem.class)
-                    .item(item)
-                    .conditionExpression(condition.build())
+                    .item(CircuitItem.of(next))
+                    .conditionExpression(expression.build())
                     .build());
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return retried(e) && loadItem(next.circuitId())
-                    .map(current -> item.writeToken.equals(current.writeToken)).orElse(false);
+            return retried(e) && loadItem(next.circuitId()).map(DynamoDbCircuitStateStore::snapshotOf)
+                    .map(current -> current.madeByWrite(next.writeToken())).orElse(false);
         } catch (SdkException e) {
             throw storeError("PutItem", next.circuitId(), e);
         }
+    }
+
+    /**
+     * The condition "the stored version is {@code expected}". Version 0 also matches an item without
+     * a version attribute (made by hand, or by an older writer), so such an item can still change.
+     */
+    private static String versionIs(long expected, Map<String, AttributeValue> values) {
+        if (expected == 0) {
+            return "attribute_not_exists(#v)";
+        }
+        values.put(":v", num(expected));
+        return "#v = :v";
     }
 
     /**
@@ -161,21 +170,23 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      */
     @Override
     public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-        return update(circuitId, "ADD #fc :one SET #u = :now",
-                "#v = :v AND #s = :state",
-                Map.of("#fc", FAILURE_COUNT, "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
-                Map.of(":one", num(1), ":now", num(now), ":v", num(expectedVersion),
-                        ":state", AttributeValue.fromS(CircuitState.CLOSED.name())), NO_RETRIES, null);
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", num(now),
+                ":state", AttributeValue.fromS(CircuitState.CLOSED.name())));
+        // An item without a state reads as CLOSED (see CircuitItem), so it counts as one here too.
+        String condition = "attribute_exists(#id) AND " + versionIs(expectedVersion, values)
+                + " AND (#s = :state OR attribute_not_exists(#s))";
+        return update(circuitId, "ADD #fc :one SET #u = :now", condition,
+                Map.of("#id", CIRCUIT_ID, "#fc", FAILURE_COUNT, "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
+                values, NO_RETRIES, null);
     }
 
     @Override
     public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil,
-                                  long now) {
-        String owner = UUID.randomUUID().toString();
+                                  String owner, long now) {
         Map<String, String> names = Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
                 "#u", UPDATED_AT, "#v", VERSION, "#s", STATE);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":lease", num(leaseUntil), ":owner",
-                AttributeValue.fromS(owner), ":now", num(now), ":v", num(expectedVersion),
+                AttributeValue.fromS(owner), ":now", num(now),
                 ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
         String slotCondition;
         if (expectedLease == null) {
@@ -184,26 +195,55 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             slotCondition = "#p.#slot = :expected";
             values.put(":expected", num(expectedLease));
         }
+        String condition = versionIs(expectedVersion, values) + " AND #s = :state AND " + slotCondition;
         // A retried claim that DynamoDB had applied finds the slot owned by its own token.
-        return update(circuitId, "SET #p.#slot = :lease, #o.#slot = :owner, #u = :now",
-                "#v = :v AND #s = :state AND " + slotCondition, names, values, null,
-                current -> current.probeOwners != null && owner.equals(current.probeOwners.get(Integer.toString(slot))))
-                .isPresent();
+        Predicate<CircuitItem> ownedByThisClaim = current -> current.probeOwners != null
+                && owner.equals(current.probeOwners.get(Integer.toString(slot)));
+        String set = "SET #p.#slot = :lease, #o.#slot = :owner, #u = :now";
+        try {
+            return update(circuitId, set, condition, names, values, null, ownedByThisClaim).isPresent();
+        } catch (CircuitStateStoreException e) {
+            if (!addMissingProbeMaps(circuitId, expectedVersion, e)) {
+                throw e;
+            }
+            return update(circuitId, set, condition, names, values, null, ownedByThisClaim).isPresent();
+        }
+    }
+
+    /**
+     * An item written before {@code probeOwners} existed (or edited by hand) lacks a map the claim
+     * sets a key of, and DynamoDB refuses such a path. Adds the missing empty maps, once, so the
+     * claim can go; an item that has both maps leaves the original error standing.
+     *
+     * @return whether a map was missing (and is now added, or was added by someone else meanwhile)
+     */
+    private boolean addMissingProbeMaps(String circuitId, long expectedVersion, CircuitStateStoreException cause) {
+        if (!(cause.getCause() instanceof DynamoDbException d) || d.statusCode() != 400) {
+            return false;
+        }
+        Optional<CircuitItem> item = loadItem(circuitId);
+        if (item.isEmpty() || (item.get().probeOwners != null && item.get().probeLeases != null)) {
+            return false;
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":empty", AttributeValue.fromM(Map.of())));
+        update(circuitId, "SET #p = if_not_exists(#p, :empty), #o = if_not_exists(#o, :empty)",
+                versionIs(expectedVersion, values), Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#v", VERSION),
+                values, null, null);
+        return true;
     }
 
     @Override
-    public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, long lease,
+    public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, String owner,
                                                         long now) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":owner", AttributeValue.fromS(owner),
+                ":now", num(now), ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
+        // Conditioned on the slot's owner, not its lease: two claims can write the same lease value.
+        // A lost answer is not re-read here: the breaker reads and closes if the successes suffice.
         return update(circuitId, "ADD #ok :one REMOVE #p.#slot, #o.#slot SET #u = :now",
-                "#v = :v AND #s = :state AND #p.#slot = :lease",
+                versionIs(expectedVersion, values) + " AND #s = :state AND #o.#slot = :owner",
                 Map.of("#ok", HALF_OPEN_SUCCESSES, "#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
                         "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
-                Map.of(":one", num(1), ":lease", num(lease), ":now", num(now), ":v", num(expectedVersion),
-                        ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())), null,
-                // A retried success that DynamoDB had applied finds its slot freed in the same episode.
-                current -> n(current.version) == expectedVersion
-                        && CircuitState.HALF_OPEN.name().equals(current.state)
-                        && (current.probeLeases == null || !current.probeLeases.containsKey(Integer.toString(slot))));
+                values, null, null);
     }
 
     /**
@@ -245,10 +285,6 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      */
     private static boolean retried(SdkException e) {
         return e.numAttempts() != null && e.numAttempts() > 1;
-    }
-
-    private static long n(Long v) {
-        return v == null ? 0 : v;
     }
 
     /** An item a person edited into something unreadable is a store fault, not a crash of the caller. */

@@ -56,33 +56,37 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
     public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
         return update(circuitId, current -> current.version() == expectedVersion
                         && current.state() == CircuitState.CLOSED,
-                current -> copy(current, current.failureCount() + 1, current.halfOpenSuccesses(),
-                        current.probeLeases(), now));
+                current -> current.toBuilder().failureCount(current.failureCount() + 1).updatedAt(now).build());
     }
 
     @Override
     public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease,
-                                  long leaseUntil, long now) {
+                                  long leaseUntil, String owner, long now) {
         return update(circuitId, current -> current.version() == expectedVersion
                         && current.state() == CircuitState.HALF_OPEN
                         && Objects.equals(current.probeLeases().get(slot), expectedLease),
                 current -> {
                     Map<Integer, Long> leases = new HashMap<>(current.probeLeases());
+                    Map<Integer, String> owners = new HashMap<>(current.probeOwners());
                     leases.put(slot, leaseUntil);
-                    return copy(current, current.failureCount(), current.halfOpenSuccesses(), leases, now);
+                    owners.put(slot, owner);
+                    return current.toBuilder().probeLeases(leases).probeOwners(owners).updatedAt(now).build();
                 }).isPresent();
     }
 
     @Override
-    public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, long lease,
+    public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, String owner,
                                                         long now) {
         return update(circuitId, current -> current.version() == expectedVersion
                         && current.state() == CircuitState.HALF_OPEN
-                        && Objects.equals(current.probeLeases().get(slot), lease),
+                        && owner != null && owner.equals(current.probeOwners().get(slot)),
                 current -> {
                     Map<Integer, Long> leases = new HashMap<>(current.probeLeases());
+                    Map<Integer, String> owners = new HashMap<>(current.probeOwners());
                     leases.remove(slot);
-                    return copy(current, current.failureCount(), current.halfOpenSuccesses() + 1, leases, now);
+                    owners.remove(slot);
+                    return current.toBuilder().probeLeases(leases).probeOwners(owners)
+                            .halfOpenSuccesses(current.halfOpenSuccesses() + 1).updatedAt(now).build();
                 });
     }
 
@@ -98,11 +102,5 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
             return result[0];
         });
         return Optional.ofNullable(result[0]);
-    }
-
-    private static CircuitSnapshot copy(CircuitSnapshot s, long failures, int successes, Map<Integer, Long> leases,
-                                        long now) {
-        return s.toBuilder().failureCount(failures).halfOpenSuccesses(successes).probeLeases(leases).updatedAt(now)
-                .build();
     }
 }

@@ -45,7 +45,7 @@ final class HalfOpenProbeBench {
     Result run(int configuredProbes, int callers, int repetitions) throws Exception {
         Map<String, String> settings = Map.of("CIRCUIT_HALF_OPEN_PROBES", Integer.toString(configuredProbes),
                 // The probes' leases must outlive the hold; no real time passes on the manual clock anyway.
-                "CIRCUIT_PROBE_LEASE_MS", "10000", "CIRCUIT_CALL_TIMEOUT_MS", "10000");
+                "CIRCUIT_PROBE_LEASE_MS", "11000", "CIRCUIT_CALL_TIMEOUT_MS", "10000");
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try (UpstreamHarness h = new UpstreamHarness(endpoint, table, settings)) {
             List<UpstreamHandler> envs = new ArrayList<>();
