@@ -28,7 +28,7 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
      * more patient than the upstream's, but a sick table still cannot hold a request long: 3
      * attempts within 3 s.
      */
-    public static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
+    static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), null, 3);
 
     private static final StructuredLog LOG = StructuredLog.forClass(DownstreamHandler.class);
