@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Emulates what 'sam build' does for each Java function in template.yaml, without the SAM CLI:
 #
-#   1. installs the reactor once (parent pom, circuit-state-lib, test-support -> ~/.m2), which is
-#      what './lab build' does before a real 'sam build';
+#   1. installs the reactor once (parent pom, circuit-state-lib, lambda-observability, function-support,
+#      test-support -> ~/.m2), which is what './lab build' does before a real 'sam build';
 #   2. for every function: copies its CodeUri folder ALONE to a scratch directory (so the parent
 #      folder and its siblings are not there, exactly like SAM's scratch dir), runs
 #        mvn clean install

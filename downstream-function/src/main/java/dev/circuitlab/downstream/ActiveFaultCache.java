@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.function.SnapStartPriming;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,10 +31,15 @@ final class ActiveFaultCache {
     // immutable snapshot is enough (two threads racing to refresh just read twice).
     private volatile Snapshot snapshot;
 
-    ActiveFaultCache(FaultStore store, Clock clock, Duration ttl) {
+    /**
+     * @param snapStart where the cache registers its SnapStart reset: after a restore the cached read
+     *                  is dropped, since it was made when the snapshot was taken, possibly long ago
+     */
+    ActiveFaultCache(FaultStore store, Clock clock, Duration ttl, SnapStartPriming snapStart) {
         this.store = store;
         this.clock = clock;
         this.ttl = ttl;
+        snapStart.register("fault cache", null, this::invalidate);
     }
 
     /** The persistent fault in force now, or {@link FaultConfig#NONE}. */

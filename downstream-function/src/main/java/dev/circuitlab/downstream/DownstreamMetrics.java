@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * separate names rather than a {@code FaultMode} dimension: one dimension set per function keeps
  * every name a single CloudWatch metric, and a directive's dimension sets apply to all its metrics.
  */
-final class DownstreamMetrics {
+record DownstreamMetrics(MetricsPublisher publisher) {
 
     static final String SERVICE_DIMENSION = "Service";
     static final String DEFAULT_SERVICE = "downstream";
@@ -21,12 +21,6 @@ final class DownstreamMetrics {
     static final String REQUESTS_SERVED = "RequestsServed";
     /** Every injected fault, any mode; {@link #faultsInjected(FaultMode)} splits them by mode. */
     static final String FAULTS_INJECTED = "FaultsInjected";
-
-    private final MetricsPublisher publisher;
-
-    DownstreamMetrics(MetricsPublisher publisher) {
-        this.publisher = publisher;
-    }
 
     /** The publisher for the downstream: namespace as configured, dimension set {@code {Service}}. */
     static MetricsPublisher publisher(String namespace, String service, Consumer<String> lines, StructuredLog log) {
@@ -37,10 +31,6 @@ final class DownstreamMetrics {
     static String faultsInjected(FaultMode mode) {
         String wire = mode.wireName();
         return FAULTS_INJECTED + Character.toUpperCase(wire.charAt(0)) + wire.substring(1);
-    }
-
-    MetricsPublisher publisher() {
-        return publisher;
     }
 
     void served() {

@@ -1,6 +1,7 @@
 package dev.circuitlab.downstream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.circuitlab.function.Json;
 import java.time.Instant;
 
 /**
@@ -50,7 +51,7 @@ public record FaultConfig(FaultMode mode, double probability, LatencyRange laten
 
     /** The JSON users see on {@code GET|PUT /faults}: only the fields that mean something for the mode. */
     public ObjectNode toJson() {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+        ObjectNode json = Json.object();
         json.put("mode", mode.wireName());
         if (mode == FaultMode.NONE) {
             putExpiry(json);

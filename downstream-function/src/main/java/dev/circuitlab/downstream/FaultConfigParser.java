@@ -3,6 +3,8 @@ package dev.circuitlab.downstream;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.circuitlab.function.BadRequestException;
+import dev.circuitlab.function.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

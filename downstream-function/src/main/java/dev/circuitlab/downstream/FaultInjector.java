@@ -1,5 +1,7 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.function.HttpApiResponse;
+import dev.circuitlab.function.Json;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
@@ -12,7 +14,7 @@ import java.util.random.RandomGenerator;
  * function answers instead of being killed by its own timeout: a killed invocation would look like
  * a platform error, not like the slow or hung dependency the fault is meant to imitate.
  */
-final class FaultInjector {
+record FaultInjector(RandomGenerator random, Sleeper sleeper, Duration maxLatency) {
 
     static final String INJECTED_HEADER = "X-Fault-Injected";
     static final String LATENCY_HEADER = "X-Fault-Latency-Ms";
@@ -34,20 +36,10 @@ final class FaultInjector {
     }
 
     /** Answer with {@code response} instead of the payload. */
-    record Answered(FaultMode mode, ApiResponse response) implements Outcome {
+    record Answered(FaultMode mode, HttpApiResponse response) implements Outcome {
         Answered withHeader(String name, String value) {
             return new Answered(mode, response.withHeader(name, value));
         }
-    }
-
-    private final RandomGenerator random;
-    private final Sleeper sleeper;
-    private final Duration maxLatency;
-
-    FaultInjector(RandomGenerator random, Sleeper sleeper, Duration maxLatency) {
-        this.random = random;
-        this.sleeper = sleeper;
-        this.maxLatency = maxLatency;
     }
 
     /**
@@ -96,7 +88,7 @@ final class FaultInjector {
     }
 
     private static Answered answered(FaultConfig fault, int status, String message) {
-        ApiResponse response = ApiResponse.json(status, Json.MAPPER.createObjectNode()
+        HttpApiResponse response = HttpApiResponse.json(status, Json.object()
                         .put("error", message)
                         .put("mode", fault.mode().wireName()))
                 .withHeader(INJECTED_HEADER, fault.mode().wireName());

@@ -1,5 +1,6 @@
 package dev.circuitlab.downstream;
 
+import dev.circuitlab.function.SnapStartPriming;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Instant;
 import java.util.Optional;
@@ -90,6 +91,15 @@ public final class FaultStore {
             throw new FaultStoreException("GetItem on fault table " + tableName + " failed: " + e.getMessage(), e);
         }
         return item == null ? Optional.empty() : toConfig(item);
+    }
+
+    /**
+     * SnapStart: before the snapshot, one read of the fault item, so the snapshot holds a client whose
+     * classes, marshallers and signer are loaded and initialized (the first request would otherwise
+     * pay for that).
+     */
+    public void registerSnapStartHooks(SnapStartPriming snapStart) {
+        snapStart.register("fault store", this::read, null);
     }
 
     /** The stored fault if it has not expired at {@code now}. */

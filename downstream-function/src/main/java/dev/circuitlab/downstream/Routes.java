@@ -1,6 +1,8 @@
 package dev.circuitlab.downstream;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.circuitlab.function.HttpApiRequest;
+import dev.circuitlab.function.HttpApiResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +11,7 @@ final class Routes {
 
     @FunctionalInterface
     interface Endpoint {
-        ApiResponse handle(HttpApiRequest request, Context context);
+        HttpApiResponse handle(HttpApiRequest request, Context context);
     }
 
     private static final int MAX_ECHOED_PATH_CHARS = 100;
@@ -21,16 +23,16 @@ final class Routes {
         return this;
     }
 
-    ApiResponse dispatch(HttpApiRequest request, Context context) {
+    HttpApiResponse dispatch(HttpApiRequest request, Context context) {
         Map<String, Endpoint> methods = byPath.get(request.path());
         if (methods == null) {
-            return ApiResponse.error(404, "no route for " + request.method() + " " + echo(request.path())
+            return HttpApiResponse.error(404, "no route for " + request.method() + " " + echo(request.path())
                     + "; routes: " + String.join(", ", byPath.keySet()));
         }
         Endpoint endpoint = methods.get(request.method());
         if (endpoint == null) {
             String allow = String.join(", ", methods.keySet());
-            return ApiResponse.error(405, "method " + echo(request.method()) + " is not allowed on " + request.path()
+            return HttpApiResponse.error(405, "method " + echo(request.method()) + " is not allowed on " + request.path()
                     + "; allowed: " + allow).withHeader("Allow", allow);
         }
         return endpoint.handle(request, context);

@@ -1,7 +1,5 @@
 package dev.circuitlab.downstream;
 
-import dev.circuitlab.testing.TestLambdaContext;
-import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
 import static dev.circuitlab.downstream.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +8,12 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.circuitlab.function.HttpApiRequest;
 import dev.circuitlab.testing.CountingInterceptor;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
+import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.testing.TestLambdaContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +43,9 @@ class BadInputTest {
     @BeforeAll
     static void createTable(DynamoDbEndpoint endpoint) {
         faults = FaultTable.create(endpoint, CALLS);
-        handler = new DownstreamHandler(faults.store(), DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO),
-                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1), new RecordingSleeper());
+        handler = new DownstreamHandler(DownstreamComponents.of(faults.store(),
+                DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO),
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1), new RecordingSleeper()));
     }
 
     @AfterAll

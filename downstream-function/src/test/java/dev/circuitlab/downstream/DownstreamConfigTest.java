@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.circuitlab.function.BadRequestException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -98,7 +99,7 @@ class DownstreamConfigTest {
 
     @Test
     void badNumbersAreClearErrors() {
-        assertRejected(env("FAULT_CACHE_TTL_MS", "-1"), "FAULT_CACHE_TTL_MS must not be negative");
+        assertRejected(env("FAULT_CACHE_TTL_MS", "-1"), "FAULT_CACHE_TTL_MS must be a whole number", ">= 0", "'-1'");
         assertRejected(env("MAX_FAULT_LATENCY_MS", "25s"), "MAX_FAULT_LATENCY_MS must be a whole number", "'25s'");
     }
 

@@ -1,7 +1,5 @@
 package dev.circuitlab.downstream;
 
-import dev.circuitlab.testing.TestLambdaContext;
-import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.get;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
 import static dev.circuitlab.downstream.Responses.assertError;
@@ -18,9 +16,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.circuitlab.function.Json;
 import dev.circuitlab.testing.CountingInterceptor;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
+import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.testing.TestLambdaContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ class DownstreamHandlerTest {
     }
 
     DownstreamHandler handler(DownstreamConfig config, RandomGenerator random) {
-        return new DownstreamHandler(faults.store(), config, clock, random, sleeper);
+        return new DownstreamHandler(DownstreamComponents.of(faults.store(), config, clock, random, sleeper));
     }
 
     static APIGatewayV2HTTPResponse call(DownstreamHandler handler, APIGatewayV2HTTPEvent event) {
@@ -178,8 +179,9 @@ class DownstreamHandlerTest {
 
         @Test
         void latencyModeReallySleepsWithTheThreadSleeper() {
-            DownstreamHandler realSleeps = new DownstreamHandler(faults.store(),
-                    DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1));
+            DownstreamHandler realSleeps = new DownstreamHandler(DownstreamComponents.of(faults.store(),
+                    DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1),
+                    Sleeper.THREAD));
             long started = System.nanoTime();
 
             APIGatewayV2HTTPResponse response = call(realSleeps,
@@ -252,11 +254,11 @@ class DownstreamHandlerTest {
 
         @Test
         void timeoutRestoresTheInterruptFlagWhenTheSleepIsInterrupted() {
-            DownstreamHandler handler = new DownstreamHandler(faults.store(),
+            DownstreamHandler handler = new DownstreamHandler(DownstreamComponents.of(faults.store(),
                     DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), clock, new Random(1),
                     duration -> {
                         throw new InterruptedException("runtime shutting down");
-                    });
+                    }));
             try {
                 assertInjected(call(handler, withFault("x-fault-mode", "timeout")), 504, "timeout");
                 assertTrue(Thread.currentThread().isInterrupted());
@@ -639,8 +641,9 @@ class DownstreamHandlerTest {
         @Test
         void beforeCheckpointSurvivesAnUnreachableStore() throws Exception {
             try (DynamoDbClient unreachable = FaultStoreUnavailableTest.unreachableClient()) {
-                DownstreamHandler handler = new DownstreamHandler(new FaultStore(unreachable, faults.name()),
-                        DownstreamConfig.of(faults.name(), true), clock, new Random(1), sleeper);
+                DownstreamHandler handler = new DownstreamHandler(DownstreamComponents.of(
+                        new FaultStore(unreachable, faults.name()), DownstreamConfig.of(faults.name(), true), clock,
+                        new Random(1), sleeper));
 
                 handler.snapStartPriming().beforeCheckpoint(null); // logs, does not throw
             }
@@ -661,11 +664,11 @@ class DownstreamHandlerTest {
     }
 
     @Nested
-    class EnvironmentConstructor {
+    class FromEnvironment {
 
         @Test
         void readsItsConfigurationAndTalksToTheConfiguredEndpoint() {
-            DownstreamHandler handler = new DownstreamHandler(Map.of(
+            DownstreamHandler handler = DownstreamHandler.fromEnvironment(Map.of(
                     "FAULT_TABLE_NAME", faults.name(),
                     "FAULT_INJECTION_ENABLED", "true",
                     "DYNAMODB_ENDPOINT", endpoint.uri().toString(),
@@ -680,13 +683,13 @@ class DownstreamHandlerTest {
         @Test
         void aMissingTableNameFailsInitWithAMessageNamingTheVariable() {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new DownstreamHandler(Map.of("FAULT_INJECTION_ENABLED", "true")));
+                    () -> DownstreamHandler.fromEnvironment(Map.of("FAULT_INJECTION_ENABLED", "true")));
             assertTrue(e.getMessage().contains("FAULT_TABLE_NAME"), e.getMessage());
         }
 
         @Test
         void faultInjectionIsOffByDefault() {
-            DownstreamHandler handler = new DownstreamHandler(Map.of(
+            DownstreamHandler handler = DownstreamHandler.fromEnvironment(Map.of(
                     "FAULT_TABLE_NAME", faults.name(), "DYNAMODB_ENDPOINT", endpoint.uri().toString()));
 
             assertError(call(handler, get("/faults")), 403, "disabled");

@@ -1,6 +1,5 @@
 package dev.circuitlab.downstream;
 
-import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.get;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.circuitlab.function.SnapStartPriming;
 import dev.circuitlab.observability.EmfDocument;
 import dev.circuitlab.observability.MetricsPublisher;
 import dev.circuitlab.observability.StructuredLog;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
+import dev.circuitlab.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -64,8 +65,10 @@ class DownstreamMetricsTest {
     }
 
     private DownstreamHandler handler(MetricsPublisher metrics, boolean faultsEnabled) {
-        return new DownstreamHandler(faults.store(), DownstreamConfig.of(faults.name(), faultsEnabled).withFaultCacheTtl(Duration.ZERO),
-                new MutableClock(DownstreamHandlerTest.START), new Random(42), new RecordingSleeper(), metrics);
+        return new DownstreamHandler(new DownstreamComponents(
+                DownstreamConfig.of(faults.name(), faultsEnabled).withFaultCacheTtl(Duration.ZERO), faults.store(),
+                new MutableClock(DownstreamHandlerTest.START), new Random(42), new RecordingSleeper(), metrics,
+                SnapStartPriming.unregistered(StructuredLog.forClass(DownstreamMetricsTest.class))));
     }
 
     private static APIGatewayV2HTTPResponse call(DownstreamHandler handler, APIGatewayV2HTTPEvent event) {

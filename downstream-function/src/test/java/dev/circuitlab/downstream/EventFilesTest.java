@@ -1,7 +1,5 @@
 package dev.circuitlab.downstream;
 
-import dev.circuitlab.testing.TestLambdaContext;
-import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.Responses.json;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
+import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.testing.TestLambdaContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +126,9 @@ class EventFilesTest {
     /** A fresh handler and an empty table per file, so each file's answer does not depend on the others. */
     static DownstreamHandler freshHandler(RecordingSleeper sleeper) {
         faults.store().clear();
-        return new DownstreamHandler(faults.store(), DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO),
-                new MutableClock(NOW), new Random(11), sleeper);
+        return new DownstreamHandler(DownstreamComponents.of(faults.store(),
+                DownstreamConfig.of(faults.name(), true).withFaultCacheTtl(Duration.ZERO), new MutableClock(NOW),
+                new Random(11), sleeper));
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.circuitlab.downstream;
 
-import dev.circuitlab.testing.TestLambdaContext;
-import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.get;
 import static dev.circuitlab.downstream.HttpApiEventBuilder.request;
 import static dev.circuitlab.downstream.Responses.assertError;
@@ -11,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.circuitlab.function.DynamoDbClients;
 import dev.circuitlab.testing.DynamoDbEndpoint;
+import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.testing.TestLambdaContext;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,9 +48,9 @@ class FaultStoreUnavailableTest {
     @BeforeAll
     static void pointAtAClosedPort() {
         client = unreachableClient();
-        handler = new DownstreamHandler(new FaultStore(client, TABLE),
+        handler = new DownstreamHandler(DownstreamComponents.of(new FaultStore(client, TABLE),
                 DownstreamConfig.of(TABLE, true).withFaultCacheTtl(Duration.ZERO),
-                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1), new RecordingSleeper());
+                new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1), new RecordingSleeper()));
     }
 
     @AfterAll
@@ -109,9 +111,10 @@ class FaultStoreUnavailableTest {
     @Test
     void theProductionClientAlsoEndsInA503() {
         DownstreamConfig config = DownstreamConfig.of(TABLE, true).withDynamoDbEndpoint(CLOSED_PORT, "us-east-1");
-        try (DynamoDbClient production = DownstreamHandler.dynamoDbClient(config)) {
-            DownstreamHandler real = new DownstreamHandler(new FaultStore(production, TABLE), config,
-                    new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1));
+        try (DynamoDbClient production = DynamoDbClients.create(DownstreamComponents.DYNAMODB_CLIENT,
+                config.dynamoDbEndpoint(), config.region(), Map.of())) {
+            DownstreamHandler real = new DownstreamHandler(DownstreamComponents.of(new FaultStore(production, TABLE),
+                    config, new MutableClock(Instant.parse("2026-01-01T00:00:00Z")), new Random(1), Sleeper.THREAD));
 
             APIGatewayV2HTTPResponse response = real.handleRequest(get("/faults"), null);
             assertEquals("{\"error\":\"fault store unavailable\"}", response.getBody());

@@ -175,7 +175,7 @@ class DashboardMetricsTest {
         PrintStream original = System.out;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            UpstreamHandler handler = new UpstreamHandler(environment);
+            UpstreamHandler handler = UpstreamHandler.fromEnvironment(environment);
             for (int i = 0; i < 4; i++) {
                 handler.handleRequest(getUpstream("store-down-" + i), null);
             }

@@ -11,8 +11,8 @@ import dev.circuitlab.local.template.FunctionDefinition;
 import dev.circuitlab.local.template.LocalBindings;
 import dev.circuitlab.local.template.ResolvedTemplate;
 import dev.circuitlab.local.template.SamTemplate;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,10 +68,12 @@ class StackConsistencyTest {
             }
         }
         assertFalse(methods.isEmpty(), className + " has no public " + methodName + "(event, context)");
-        assertTrue(java.lang.reflect.Modifier.isPublic(type.getConstructor().getModifiers()),
-                "Lambda needs a public no-arg constructor");
-        assertTrue(java.lang.reflect.Modifier.isPublic(type.getConstructor(Map.class).getModifiers()),
-                "the local runtime needs a public (Map environment) constructor");
+        assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), "Lambda needs a public no-arg constructor");
+        assertEquals(2, type.getDeclaredConstructors().length,
+                className + ": a no-arg constructor for Lambda and one taking the collaborators, nothing else");
+        Method fromEnvironment = type.getMethod("fromEnvironment", Map.class);
+        assertTrue(Modifier.isStatic(fromEnvironment.getModifiers()) && fromEnvironment.getReturnType() == type,
+                "the local runtime needs a public static " + className + " fromEnvironment(Map environment)");
     }
 
     @ParameterizedTest
@@ -84,8 +86,8 @@ class StackConsistencyTest {
         values.put("AWS_REGION", "us-east-1");
         RecordingEnvironment env = new RecordingEnvironment(values);
 
-        Constructor<?> constructor = Class.forName(function.handlerClass()).getConstructor(Map.class);
-        constructor.newInstance(env); // configuration is read once, at construction (Lambda init)
+        // Configuration is read once, at construction (Lambda init).
+        Class.forName(function.handlerClass()).getMethod("fromEnvironment", Map.class).invoke(null, env);
 
         assertFalse(env.wasIterated(), "the handler iterated its whole environment; read variables by name");
         Set<String> read = env.namesRead();

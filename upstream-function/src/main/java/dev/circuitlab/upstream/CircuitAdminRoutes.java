@@ -5,6 +5,8 @@ import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitStateStoreException;
 import dev.circuitlab.breaker.Transition;
+import dev.circuitlab.function.HttpApiResponse;
+import dev.circuitlab.function.Json;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Clock;
 import java.util.Map;
@@ -41,22 +43,22 @@ final class CircuitAdminRoutes {
         this.log = log;
     }
 
-    Reply get(String circuitId) {
+    HttpApiResponse get(String circuitId) {
         return run(circuitId, "get", CircuitBreaker::snapshot);
     }
 
     /** {@code action} must be a key of {@link #ACTIONS} (the router checks). */
-    Reply act(String circuitId, String action) {
+    HttpApiResponse act(String circuitId, String action) {
         return run(circuitId, action, ACTIONS.get(action));
     }
 
-    private Reply run(String circuitId, String action, Function<CircuitBreaker, CircuitSnapshot> operation) {
+    private HttpApiResponse run(String circuitId, String action, Function<CircuitBreaker, CircuitSnapshot> operation) {
         if (!CircuitBreaker.isValidId(circuitId)) {
-            return Reply.error(400, "invalid circuit id", "circuitId", shorten(circuitId),
+            return HttpApiResponse.error(400, "invalid circuit id", "circuitId", shorten(circuitId),
                     "expected", "1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit");
         }
         if (!circuitId.equals(config.circuitId())) {
-            return Reply.error(404, "unknown circuit", "circuitId", circuitId, "knownCircuit", config.circuitId());
+            return HttpApiResponse.error(404, "unknown circuit", "circuitId", circuitId, "knownCircuit", config.circuitId());
         }
         CircuitSnapshot snapshot;
         try {
@@ -64,7 +66,7 @@ final class CircuitAdminRoutes {
         } catch (CircuitStateStoreException e) {
             log.warn("circuit admin failed: state store unavailable", "circuitId", circuitId, "action", action,
                     "error", e);
-            return Reply.error(503, "circuit state store unavailable", "circuitId", circuitId, "action", action)
+            return HttpApiResponse.error(503, "circuit state store unavailable", "circuitId", circuitId, "action", action)
                     .withHeader("Retry-After", "1");
         }
         if (config.breakerEnabled()) {
@@ -74,7 +76,7 @@ final class CircuitAdminRoutes {
             log.info("circuit admin action", "circuitId", circuitId, "action", action,
                     "state", snapshot.state().name());
         }
-        return Reply.json(200, toJson(snapshot)).withHeader(Reply.CIRCUIT_STATE, snapshot.state().name());
+        return HttpApiResponse.json(200, toJson(snapshot)).withHeader(ObservedState.HEADER, snapshot.state().name());
     }
 
     private ObjectNode toJson(CircuitSnapshot s) {

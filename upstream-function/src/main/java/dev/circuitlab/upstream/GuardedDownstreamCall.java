@@ -5,6 +5,9 @@ import dev.circuitlab.breaker.CallOutcome;
 import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.FailureReason;
 import dev.circuitlab.breaker.Permission;
+import dev.circuitlab.function.HttpApiRequest;
+import dev.circuitlab.function.HttpApiResponse;
+import dev.circuitlab.function.Json;
 import dev.circuitlab.observability.StructuredLog;
 import dev.circuitlab.upstream.DownstreamClient.DownstreamResponse;
 import java.io.IOException;
@@ -63,12 +66,12 @@ final class GuardedDownstreamCall {
         this.metrics = metrics;
     }
 
-    Reply handle(IncomingRequest request) {
+    HttpApiResponse handle(HttpApiRequest request) {
         long started = System.nanoTime();
         Map<String, String> forwarded = new LinkedHashMap<>();
         String badHeader = faultHeaders(request, forwarded);
         if (badHeader != null) {
-            return Reply.error(400, "invalid fault header", "header", badHeader,
+            return HttpApiResponse.error(400, "invalid fault header", "header", badHeader,
                     "expected", "at most " + MAX_FAULT_HEADERS + " X-Fault-* headers with printable ASCII values"
                             + " of at most 256 characters");
         }
@@ -86,38 +89,38 @@ final class GuardedDownstreamCall {
             // Not the downstream's fault, so no outcome is recorded; a probe slot's lease expires by itself.
             Thread.currentThread().interrupt();
             logCall(request, permission.state().name(), "interrupted", null, null, 503, started, permission);
-            return Reply.error(503, "call interrupted", "circuitId", config.circuitId());
+            return HttpApiResponse.error(503, "call interrupted", "circuitId", config.circuitId());
         }
         cb.onResult(permission, attempt.outcome());
         // The state after this call (a failure may just have opened the circuit), as this instance knows it.
         String stateAfter = observed.last();
-        Reply reply = answer(attempt, stateAfter);
+        HttpApiResponse reply = answer(attempt, stateAfter);
         logCall(request, permission.state().name(), attempt.outcome().isSuccess() ? "success" : "failure",
                 attempt.failure(), attempt.response(), reply.status(), started, permission);
-        reply = reply.withHeader(Reply.CIRCUIT_STATE, stateAfter);
+        reply = reply.withHeader(ObservedState.HEADER, stateAfter);
         return permission.local() ? reply.withHeader("X-Circuit-Decision", "local") : reply;
     }
 
-    private Reply bypass(IncomingRequest request, Map<String, String> forwarded, long started) {
+    private HttpApiResponse bypass(HttpApiRequest request, Map<String, String> forwarded, long started) {
         Attempt attempt = attempt(request, BYPASSED, forwarded);
         if (attempt.interrupted()) {
             Thread.currentThread().interrupt();
-            return Reply.error(503, "call interrupted", "circuitId", config.circuitId())
-                    .withHeader(Reply.CIRCUIT_STATE, BYPASSED);
+            return HttpApiResponse.error(503, "call interrupted", "circuitId", config.circuitId())
+                    .withHeader(ObservedState.HEADER, BYPASSED);
         }
         // No breaker to report the outcome: record it here, so the baseline's dashboard has calls too.
         attempt.outcome().failureReason().ifPresentOrElse(metrics::failed, metrics::succeeded);
-        Reply reply = answer(attempt, BYPASSED);
+        HttpApiResponse reply = answer(attempt, BYPASSED);
         logCall(request, BYPASSED, attempt.outcome().isSuccess() ? "success" : "failure", attempt.failure(),
                 attempt.response(), reply.status(), started, null);
-        return reply.withHeader(Reply.CIRCUIT_STATE, BYPASSED);
+        return reply.withHeader(ObservedState.HEADER, BYPASSED);
     }
 
-    private Reply rejected(IncomingRequest request, Permission permission, long started) {
+    private HttpApiResponse rejected(HttpApiRequest request, Permission permission, long started) {
         // Every rejection carries a retry time (FORCED_OPEN: one open duration, so clients do not poll).
         long retryAfter = permission.retryAfterSeconds(clock.millis());
         String state = permission.state().name();
-        Reply reply;
+        HttpApiResponse reply;
         if (config.fallbackMode() == FallbackMode.STATIC) {
             ObjectNode body = Json.object();
             body.put("degraded", true);
@@ -126,18 +129,18 @@ final class GuardedDownstreamCall {
             body.put("circuitId", config.circuitId());
             body.put("state", state);
             body.put("retryAfterSeconds", retryAfter);
-            reply = Reply.json(200, body).withHeader("X-Degraded", "true");
+            reply = HttpApiResponse.json(200, body).withHeader("X-Degraded", "true");
         } else {
             ObjectNode body = Json.object();
             body.put("error", "circuit open");
             body.put("circuitId", config.circuitId());
             body.put("state", state);
             body.put("retryAfterSeconds", retryAfter);
-            reply = Reply.json(503, body).withHeader("Retry-After", Long.toString(retryAfter));
+            reply = HttpApiResponse.json(503, body).withHeader("Retry-After", Long.toString(retryAfter));
         }
         logCall(request, state, config.fallbackMode() == FallbackMode.STATIC ? "degraded" : "rejected", null, null,
                 reply.status(), started, permission);
-        reply = reply.withHeader(Reply.CIRCUIT_STATE, state);
+        reply = reply.withHeader(ObservedState.HEADER, state);
         return permission.local() ? reply.withHeader("X-Circuit-Decision", "local") : reply;
     }
 
@@ -148,7 +151,7 @@ final class GuardedDownstreamCall {
         }
     }
 
-    private Attempt attempt(IncomingRequest request, String state, Map<String, String> forwarded) {
+    private Attempt attempt(HttpApiRequest request, String state, Map<String, String> forwarded) {
         Duration timeout = config.breaker().callTimeout();
         long started = System.nanoTime();
         try {
@@ -168,12 +171,12 @@ final class GuardedDownstreamCall {
         }
     }
 
-    private Reply answer(Attempt attempt, String state) {
+    private HttpApiResponse answer(Attempt attempt, String state) {
         CallOutcome outcome = attempt.outcome();
         DownstreamResponse response = attempt.response();
         if (outcome.isSuccess()) {
-            String type = response.contentType() == null ? Reply.JSON_TYPE : response.contentType();
-            return new Reply(response.status(), Map.of("Content-Type", type), response.body());
+            String type = response.contentType() == null ? HttpApiResponse.APPLICATION_JSON : response.contentType();
+            return new HttpApiResponse(response.status(), Map.of("Content-Type", type), response.body());
         }
         FailureReason reason = outcome.failureReason().orElseThrow();
         ObjectNode body = Json.object();
@@ -184,11 +187,11 @@ final class GuardedDownstreamCall {
         if (response != null) {
             body.put("downstreamStatus", response.status());
         }
-        return Reply.json(reason == FailureReason.TIMEOUT ? 504 : 502, body);
+        return HttpApiResponse.json(reason == FailureReason.TIMEOUT ? 504 : 502, body);
     }
 
     /** Collects the X-Fault-* headers to forward; returns the name of an unacceptable one, or null. */
-    private static String faultHeaders(IncomingRequest request, Map<String, String> into) {
+    private static String faultHeaders(HttpApiRequest request, Map<String, String> into) {
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             String name = h.getKey();
             if (!name.toLowerCase(Locale.ROOT).startsWith("x-fault-")) {
@@ -203,7 +206,7 @@ final class GuardedDownstreamCall {
         return null;
     }
 
-    private void logCall(IncomingRequest request, String state, String outcome, FailureReason reason,
+    private void logCall(HttpApiRequest request, String state, String outcome, FailureReason reason,
                          DownstreamResponse response, int status, long startedNanos, Permission permission) {
         callLog.info("upstream call",
                 "circuitId", config.circuitId(),

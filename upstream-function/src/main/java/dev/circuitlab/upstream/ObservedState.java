@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ObservedState {
 
+    /** The header every upstream response carries. */
+    static final String HEADER = "X-Circuit-State";
     static final String UNKNOWN = "UNKNOWN";
 
     private final AtomicReference<String> last = new AtomicReference<>(UNKNOWN);

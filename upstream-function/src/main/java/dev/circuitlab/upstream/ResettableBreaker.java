@@ -4,6 +4,7 @@ import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.CircuitBreakerConfig;
 import dev.circuitlab.breaker.CircuitBreakerListener;
 import dev.circuitlab.breaker.CircuitStateStore;
+import dev.circuitlab.function.SnapStartPriming;
 import java.time.Clock;
 
 /**
@@ -39,8 +40,12 @@ final class ResettableBreaker {
         current = build();
     }
 
-    CircuitStateStore store() {
-        return store;
+    /**
+     * SnapStart: before the snapshot, one plain read of the circuit item (no write, no state change)
+     * warms the store's DynamoDB client, if {@code primeStore}; after a restore, a fresh breaker.
+     */
+    void registerSnapStartHooks(SnapStartPriming snapStart, boolean primeStore) {
+        snapStart.register("circuit state store", primeStore ? () -> store.load(circuitId) : null, this::rebuild);
     }
 
     private CircuitBreaker build() {

@@ -2,9 +2,8 @@ package dev.circuitlab.upstream;
 
 import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.CircuitBreakerConfig;
+import dev.circuitlab.function.FunctionEnvironment;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -41,12 +40,8 @@ public record UpstreamConfig(
     public static final String CIRCUIT_ID = "CIRCUIT_ID";
     public static final String BREAKER_ENABLED = "BREAKER_ENABLED";
     public static final String FALLBACK_MODE = "FALLBACK_MODE";
-    public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
-    public static final String AWS_REGION = "AWS_REGION";
 
     public static final String DEFAULT_CIRCUIT_ID = "downstream";
-    /** Local DynamoDB-API servers ignore the region, but the SDK needs one. */
-    public static final String LOCAL_DEFAULT_REGION = "us-east-1";
 
     public UpstreamConfig {
         if (tableName == null || tableName.isBlank()) {
@@ -62,75 +57,23 @@ public record UpstreamConfig(
         Objects.requireNonNull(breaker, "breaker");
     }
 
-    public static UpstreamConfig fromEnvironment(Map<String, String> env) {
-        String table = trimmed(env.get(CIRCUIT_TABLE_NAME));
-        if (table == null) {
-            throw new IllegalArgumentException(CIRCUIT_TABLE_NAME + " is required: the DynamoDB table that holds"
-                    + " the circuit state");
-        }
-        String downstream = trimmed(env.get(DOWNSTREAM_URL));
-        if (downstream == null) {
-            throw new IllegalArgumentException(DOWNSTREAM_URL + " is required: the base URL of the downstream API"
-                    + " (the function calls <DOWNSTREAM_URL>/downstream)");
-        }
-        URI downstreamUrl = baseUrl(DOWNSTREAM_URL, downstream);
-        String circuitId = Objects.requireNonNullElse(trimmed(env.get(CIRCUIT_ID)), DEFAULT_CIRCUIT_ID);
-        if (!CircuitBreaker.isValidId(circuitId)) {
-            throw new IllegalArgumentException(CIRCUIT_ID + " must be 1-64 characters of A-Z a-z 0-9 . _ - but was '"
-                    + circuitId + "'");
-        }
-        boolean enabled = flag(env, BREAKER_ENABLED, true);
-        FallbackMode fallback = FallbackMode.parse(FALLBACK_MODE, trimmed(env.get(FALLBACK_MODE)));
-        String endpointValue = trimmed(env.get(DYNAMODB_ENDPOINT));
-        URI endpoint = endpointValue == null ? null : baseUrl(DYNAMODB_ENDPOINT, endpointValue);
-        String region = trimmed(env.get(AWS_REGION));
-        if (region == null && endpoint != null) {
-            region = LOCAL_DEFAULT_REGION;
-        }
+    public static UpstreamConfig fromEnvironment(Map<String, String> variables) {
+        FunctionEnvironment env = new FunctionEnvironment(variables);
+        String table = env.required(CIRCUIT_TABLE_NAME, "the DynamoDB table that holds the circuit state");
+        env.required(DOWNSTREAM_URL, "the base URL of the downstream API (the function calls <DOWNSTREAM_URL>/downstream)");
+        URI downstreamUrl = env.baseUrl(DOWNSTREAM_URL);
+        String circuitId = Objects.requireNonNullElse(env.optional(CIRCUIT_ID), DEFAULT_CIRCUIT_ID);
+        boolean enabled = env.flag(BREAKER_ENABLED, true);
+        FallbackMode fallback = FallbackMode.parse(FALLBACK_MODE, env.optional(FALLBACK_MODE));
+        URI endpoint = env.dynamoDbEndpoint();
         // Names the offending CIRCUIT_* variable and its value.
-        CircuitBreakerConfig breaker = CircuitBreakerConfig.fromEnvironment(env);
-        return new UpstreamConfig(table, downstreamUrl, circuitId, enabled, fallback, endpoint, region, breaker);
+        CircuitBreakerConfig breaker = CircuitBreakerConfig.fromEnvironment(variables);
+        return new UpstreamConfig(table, downstreamUrl, circuitId, enabled, fallback, endpoint, env.region(endpoint),
+                breaker);
     }
 
     /** The URL of the call this function protects. */
     public URI downstreamCallUrl() {
         return URI.create(downstreamUrl + "/downstream");
-    }
-
-    private static String trimmed(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static boolean flag(Map<String, String> env, String name, boolean fallback) {
-        String value = trimmed(env.get(name));
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(name + " must be 'true' or 'false' but was '" + value + "'");
-        };
-    }
-
-    /** An absolute http(s) URL with a host and no query or fragment, without its trailing slash. */
-    private static URI baseUrl(String name, String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(name + " is not a valid URL: '" + value + "'", e);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException(name + " must be an http(s) URL with a host and no query, such as"
-                    + " http://127.0.0.1:3000, but was '" + value + "'");
-        }
-        String s = uri.toString();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        return URI.create(s);
     }
 }

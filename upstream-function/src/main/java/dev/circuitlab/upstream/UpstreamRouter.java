@@ -1,6 +1,9 @@
 package dev.circuitlab.upstream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.circuitlab.function.HttpApiRequest;
+import dev.circuitlab.function.HttpApiResponse;
+import dev.circuitlab.function.Json;
 import java.util.function.Supplier;
 
 /**
@@ -13,12 +16,10 @@ import java.util.function.Supplier;
  * GET  /circuits/{id}                     snapshot
  * POST /circuits/{id}/reset|force-open|disable
  * </pre>
- * An event without a method → 400, unknown path → 404, known path with another method → 405 with {@code Allow}, a body over
- * {@value #MAX_BODY_BYTES} bytes → 413. No route reads its body: the admin actions take none.
+ * An event without a method or path → 400, unknown path → 404, known path with another method → 405 with {@code Allow}, a body over
+ * {@value HttpApiRequest#MAX_BODY_BYTES} bytes → 413. No route reads its body: the admin actions take none.
  */
 final class UpstreamRouter {
-
-    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final GuardedDownstreamCall call;
     private final CircuitAdminRoutes admin;
@@ -28,12 +29,11 @@ final class UpstreamRouter {
         this.admin = admin;
     }
 
-    Reply route(IncomingRequest request) {
-        if (request.method().isEmpty()) {
-            return Reply.error(400, "not an API Gateway HTTP API (payload format 2.0) event:"
-                    + " requestContext.http.method is required");
+    HttpApiResponse route(HttpApiRequest request) {
+        if (!request.isHttpApiEvent()) {
+            return HttpApiResponse.error(400, HttpApiRequest.NOT_AN_HTTP_API_EVENT);
         }
-        String path = request.path();
+        String path = withoutTrailingSlash(request.path());
         String[] segments = path.substring(1).split("/", -1);
         if (path.equals("/upstream")) {
             return only("GET", request, () -> call.handle(request));
@@ -49,25 +49,30 @@ final class UpstreamRouter {
         if (circuitRoute && segments.length == 3 && CircuitAdminRoutes.ACTIONS.containsKey(segments[2])) {
             return only("POST", request, () -> admin.act(segments[1], segments[2]));
         }
-        return Reply.error(404, "no such route", "method", request.method(), "path", shorten(path));
+        return HttpApiResponse.error(404, "no such route", "method", request.method(), "path", shorten(path));
     }
 
-    private static Reply only(String method, IncomingRequest request, Supplier<Reply> route) {
+    private static HttpApiResponse only(String method, HttpApiRequest request, Supplier<HttpApiResponse> route) {
         if (!method.equals(request.method())) {
-            return Reply.error(405, "method not allowed", "method", request.method(), "allowed", method)
+            return HttpApiResponse.error(405, "method not allowed", "method", request.method(), "allowed", method)
                     .withHeader("Allow", method);
         }
-        if (request.bodyBytes() > MAX_BODY_BYTES) {
-            return Reply.error(413, "request body too large", "limitBytes", MAX_BODY_BYTES,
+        if (request.bodyBytes() > HttpApiRequest.MAX_BODY_BYTES) {
+            return HttpApiResponse.error(413, "request body too large", "limitBytes", HttpApiRequest.MAX_BODY_BYTES,
                     "bodyBytes", request.bodyBytes());
         }
         return route.get();
     }
 
-    private static Reply health() {
+    private static HttpApiResponse health() {
         ObjectNode body = Json.object();
         body.put("status", "ok");
-        return Reply.json(200, body);
+        return HttpApiResponse.json(200, body);
+    }
+
+    /** "/health/" is "/health"; "/" stays "/". */
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     private static String shorten(String path) {

@@ -1,23 +1,15 @@
 package dev.circuitlab.upstream;
 
-import dev.circuitlab.testing.TestLambdaContext;
-import static dev.circuitlab.upstream.HttpApiEvents.assertNoStackTrace;
-import static dev.circuitlab.upstream.HttpApiEvents.header;
-import static dev.circuitlab.upstream.HttpApiEvents.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
+import dev.circuitlab.function.FunctionEnvironment;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
+import dev.circuitlab.testing.TestLambdaContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +25,14 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import static dev.circuitlab.upstream.HttpApiEvents.assertNoStackTrace;
+import static dev.circuitlab.upstream.HttpApiEvents.header;
+import static dev.circuitlab.upstream.HttpApiEvents.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Drives every {@code events/upstream-*.json} (the {@code sam local invoke} samples) through the
@@ -146,10 +146,10 @@ class EventFilesTest {
         // Each file runs against a circuit without an item and a fresh instance, like a first invoke.
         client.deleteItem(b -> b.tableName(table)
                 .key(Map.of(DynamoDbCircuitStateStore.partitionKey(), AttributeValue.fromS("downstream"))));
-        UpstreamHandler handler = new UpstreamHandler(Map.of(
+        UpstreamHandler handler = UpstreamHandler.fromEnvironment(Map.of(
                 UpstreamConfig.CIRCUIT_TABLE_NAME, table,
                 UpstreamConfig.DOWNSTREAM_URL, downstream.baseUrl().toString(),
-                UpstreamConfig.DYNAMODB_ENDPOINT, endpoint.uri().toString()));
+                FunctionEnvironment.DYNAMODB_ENDPOINT, endpoint.uri().toString()));
         int callsBefore = downstream.invocations();
 
         APIGatewayV2HTTPResponse r = handler.handleRequest(event, new TestLambdaContext("event-" + name));

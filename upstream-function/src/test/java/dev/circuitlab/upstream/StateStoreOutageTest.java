@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.circuitlab.breaker.CircuitBreakerConfig;
+import dev.circuitlab.function.FunctionEnvironment;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -39,12 +40,12 @@ class StateStoreOutageTest {
         Map<String, String> env = new HashMap<>(Map.of(
                 UpstreamConfig.CIRCUIT_TABLE_NAME, "CircuitState",
                 UpstreamConfig.DOWNSTREAM_URL, downstream.baseUrl().toString(),
-                UpstreamConfig.DYNAMODB_ENDPOINT, "http://127.0.0.1:1",
+                FunctionEnvironment.DYNAMODB_ENDPOINT, "http://127.0.0.1:1",
                 CircuitBreakerConfig.ENV_FAILURE_THRESHOLD, "3"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }
-        return new UpstreamHandler(env);
+        return UpstreamHandler.fromEnvironment(env);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.circuitlab.breaker.CircuitBreakerConfig;
+import dev.circuitlab.function.FunctionEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ class UpstreamConfigTest {
         env.put(UpstreamConfig.CIRCUIT_ID, "inventory");
         env.put(UpstreamConfig.BREAKER_ENABLED, "FALSE");
         env.put(UpstreamConfig.FALLBACK_MODE, "Static");
-        env.put(UpstreamConfig.DYNAMODB_ENDPOINT, "http://127.0.0.1:8000");
+        env.put(FunctionEnvironment.DYNAMODB_ENDPOINT, "http://127.0.0.1:8000");
         env.put(CircuitBreakerConfig.ENV_FAILURE_THRESHOLD, "7");
         env.put(CircuitBreakerConfig.ENV_CALL_TIMEOUT_MS, "250");
 
@@ -63,10 +64,10 @@ class UpstreamConfigTest {
     @Test
     void blankOptionalValuesMeanDefaults() {
         Map<String, String> env = minimal();
-        env.put(UpstreamConfig.DYNAMODB_ENDPOINT, ""); // what the template passes in AWS
+        env.put(FunctionEnvironment.DYNAMODB_ENDPOINT, ""); // what the template passes in AWS
         env.put(UpstreamConfig.CIRCUIT_ID, " ");
         env.put(UpstreamConfig.FALLBACK_MODE, "");
-        env.put(UpstreamConfig.AWS_REGION, "eu-west-1");
+        env.put(FunctionEnvironment.AWS_REGION, "eu-west-1");
 
         UpstreamConfig c = UpstreamConfig.fromEnvironment(env);
 
@@ -113,7 +114,7 @@ class UpstreamConfigTest {
         Map<String, String> env = minimal();
         env.put(UpstreamConfig.BREAKER_ENABLED, "yes");
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new UpstreamHandler(env));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UpstreamHandler.fromEnvironment(env));
 
         assertTrue(e.getMessage().contains("BREAKER_ENABLED"), e.getMessage());
     }
@@ -121,8 +122,8 @@ class UpstreamConfigTest {
     @Test
     void theHandlerBuildsFromAValidEnvironmentWithoutNetworkAccess() {
         Map<String, String> env = minimal();
-        env.put(UpstreamConfig.DYNAMODB_ENDPOINT, "http://127.0.0.1:1");
+        env.put(FunctionEnvironment.DYNAMODB_ENDPOINT, "http://127.0.0.1:1");
         // Construction must not touch DynamoDB or the downstream (both unreachable here).
-        new UpstreamHandler(env);
+        UpstreamHandler.fromEnvironment(env);
     }
 }

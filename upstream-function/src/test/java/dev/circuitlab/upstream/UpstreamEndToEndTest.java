@@ -1,17 +1,15 @@
 package dev.circuitlab.upstream;
 
-import dev.circuitlab.testing.MutableClock;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.circuitlab.breaker.CircuitBreakerConfig;
 import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
 import dev.circuitlab.downstream.DownstreamConfig;
 import dev.circuitlab.downstream.DownstreamHandler;
 import dev.circuitlab.downstream.FaultStore;
+import dev.circuitlab.function.FunctionEnvironment;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
+import dev.circuitlab.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The issue's acceptance scenario over real HTTP on loopback: a client calls the upstream handler,
@@ -55,10 +55,10 @@ class UpstreamEndToEndTest {
         dynamo.createTable(DynamoDbCircuitStateStore.createTableRequest(circuitTable));
         FaultStore.createTable(dynamo, faultTable);
 
-        downstream = LambdaHttpAdapter.serve(new DownstreamHandler(Map.of(
+        downstream = LambdaHttpAdapter.serve(DownstreamHandler.fromEnvironment(Map.of(
                 DownstreamConfig.FAULT_TABLE_NAME, faultTable,
                 DownstreamConfig.FAULT_INJECTION_ENABLED, "true",
-                DownstreamConfig.DYNAMODB_ENDPOINT, endpoint.uri().toString(),
+                FunctionEnvironment.DYNAMODB_ENDPOINT, endpoint.uri().toString(),
                 DownstreamConfig.FAULT_CACHE_TTL_MS, "0")));
 
         UpstreamConfig config = UpstreamConfig.fromEnvironment(Map.of(
@@ -69,11 +69,11 @@ class UpstreamEndToEndTest {
                 CircuitBreakerConfig.ENV_OPEN_DURATION_MS, Long.toString(OPEN.toMillis()),
                 CircuitBreakerConfig.ENV_CALL_TIMEOUT_MS, "2000"));
         clock = MutableClock.startingNow();
-        upstream = LambdaHttpAdapter.serve(new UpstreamHandler(config,
+        upstream = LambdaHttpAdapter.serve(new UpstreamHandler(UpstreamComponents.of(config,
                 new DynamoDbCircuitStateStore(dynamo, circuitTable),
                 new HttpDownstreamClient(HttpDownstreamClient.newHttpClient(config.breaker().callTimeout()),
                         config.downstreamCallUrl()),
-                clock));
+                clock)));
     }
 
     @AfterEach

@@ -104,7 +104,7 @@ class UpstreamHandlerTest {
             env.put(envOverrides[i], envOverrides[i + 1]);
         }
         UpstreamConfig config = UpstreamConfig.fromEnvironment(env);
-        return new UpstreamHandler(config, new DynamoDbCircuitStateStore(client, table),
+        return TestHandlers.upstream(config, new DynamoDbCircuitStateStore(client, table),
                 new HttpDownstreamClient(HttpDownstreamClient.newHttpClient(config.breaker().callTimeout()),
                         config.downstreamCallUrl()),
                 clock, logLines::add);

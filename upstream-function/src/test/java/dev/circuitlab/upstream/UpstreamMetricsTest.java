@@ -123,7 +123,7 @@ class UpstreamMetricsTest {
             env.put(envOverrides[i], envOverrides[i + 1]);
         }
         UpstreamConfig config = UpstreamConfig.fromEnvironment(env);
-        return new UpstreamHandler(config, new DynamoDbCircuitStateStore(client, tableName), downstream, clock,
+        return TestHandlers.upstream(config, new DynamoDbCircuitStateStore(client, tableName), downstream, clock,
                 logLines::add, NAMESPACE, metricSink);
     }
 

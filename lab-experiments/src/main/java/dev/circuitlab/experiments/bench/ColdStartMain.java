@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * One cold start, in a fresh JVM started by {@link ColdStartBench}: loads the handler class, builds
- * it with its {@code (Map)} constructor from this process's environment (what Lambda's no-arg
- * constructor does), and invokes it once with an event file. Prints one line:
+ * it with its no-arg constructor from this process's environment (as Lambda does), and invokes it
+ * once with an event file. Prints one line:
  * {@code COLDSTART init=<ms> invoke=<ms> jvmToReady=<ms> status=<code>}.
  *
  * <p>Only JDK classes and the function's own dependencies are used, and the event is read with
@@ -31,7 +31,7 @@ public final class ColdStartMain {
 
         long t0 = System.nanoTime();
         Class<?> type = Class.forName(handlerClass);
-        Object handler = type.getConstructor(Map.class).newInstance(Map.copyOf(System.getenv()));
+        Object handler = type.getConstructor().newInstance();
         long t1 = System.nanoTime();
         Method handle = type.getMethod("handleRequest", APIGatewayV2HTTPEvent.class, Context.class);
         Object response = handle.invoke(handler, event, null);

@@ -3,9 +3,11 @@ package dev.circuitlab.experiments.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
+import dev.circuitlab.function.FunctionEnvironment;
 import dev.circuitlab.testing.CountingInterceptor;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.upstream.UpstreamComponents;
 import dev.circuitlab.upstream.UpstreamConfig;
 import dev.circuitlab.upstream.UpstreamHandler;
 import java.net.URI;
@@ -15,7 +17,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The real upstream handler (its public embedding constructor) over the real DynamoDB store on
+ * The real upstream handler (built from {@code UpstreamComponents.of}) over the real DynamoDB store on
  * dynalite, with a {@link CountingInterceptor} on the DynamoDB client, a {@link FakeDownstream}
  * and a {@link MutableClock}: what one upstream request costs, by state, without HTTP in the way.
  * Each "environment" is its own handler instance (its own breaker and state cache), as in Lambda.
@@ -40,7 +42,7 @@ final class UpstreamHarness implements AutoCloseable {
         env.put(UpstreamConfig.CIRCUIT_TABLE_NAME, table);
         env.put(UpstreamConfig.DOWNSTREAM_URL, "http://127.0.0.1:9");
         env.put(UpstreamConfig.CIRCUIT_ID, circuitId);
-        env.put(UpstreamConfig.DYNAMODB_ENDPOINT, endpoint.toString());
+        env.put(FunctionEnvironment.DYNAMODB_ENDPOINT, endpoint.toString());
         env.putAll(settings);
     }
 
@@ -54,7 +56,8 @@ final class UpstreamHarness implements AutoCloseable {
 
     /** A new execution environment: its own handler and breaker over the shared table and client. */
     UpstreamHandler newEnvironment() {
-        return new UpstreamHandler(config(), new DynamoDbCircuitStateStore(client, table), downstream, clock);
+        return new UpstreamHandler(UpstreamComponents.of(config(), new DynamoDbCircuitStateStore(client, table),
+                downstream, clock));
     }
 
     static APIGatewayV2HTTPEvent event(String method, String path) {

@@ -29,9 +29,10 @@ import java.util.function.Consumer;
  * JSON. Supports {@code RequestHandler}-style methods {@code (Input[, Context])} and
  * {@code RequestStreamHandler}.
  *
- * <p>Instances are built with a public {@code (Map<String,String>)} constructor that receives the
- * function's environment (the project's convention: the no-arg constructor passes
- * {@code System.getenv()}), so two functions in one JVM each see their own variables.
+ * <p>Instances are built from the function's environment, so two functions in one JVM each see their
+ * own variables: with a public static {@code fromEnvironment(Map<String,String>)} returning the
+ * handler (the project's convention: the no-arg constructor does the same with {@code System.getenv()}),
+ * else a public {@code (Map<String,String>)} constructor.
  */
 final class HandlerAdapter {
 
@@ -92,12 +93,16 @@ final class HandlerAdapter {
     /** Builds a handler instance for one execution environment. */
     Object newInstance(Map<String, String> environment, Consumer<String> warn) throws Exception {
         try {
+            Optional<Method> factory = environmentFactory();
+            if (factory.isPresent()) {
+                return factory.get().invoke(null, environment);
+            }
             Constructor<?> withEnvironment = handlerClass.getConstructor(Map.class);
             return withEnvironment.newInstance(environment);
         } catch (NoSuchMethodException e) {
-            warn.accept("warning: " + handlerClass.getName() + " has no public (Map<String,String>) constructor;"
-                    + " it is built with its no-arg constructor and sees the local runtime's environment,"
-                    + " not the function's");
+            warn.accept("warning: " + handlerClass.getName() + " has no public static fromEnvironment(Map) and"
+                    + " no public (Map<String,String>) constructor; it is built with its no-arg constructor and"
+                    + " sees the local runtime's environment, not the function's");
             try {
                 return handlerClass.getConstructor().newInstance();
             } catch (InvocationTargetException ite) {
@@ -107,6 +112,17 @@ final class HandlerAdapter {
             throw rethrow(e.getCause());
         } catch (ExceptionInInitializerError e) {
             throw rethrow(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    /** {@code public static <handler class> fromEnvironment(Map)}, if the class has one. */
+    private Optional<Method> environmentFactory() {
+        try {
+            Method m = handlerClass.getMethod("fromEnvironment", Map.class);
+            return Modifier.isStatic(m.getModifiers()) && handlerClass.isAssignableFrom(m.getReturnType())
+                    ? Optional.of(m) : Optional.empty();
+        } catch (NoSuchMethodException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,7 +1,7 @@
-package dev.circuitlab.downstream;
+package dev.circuitlab.function;
 
 /**
- * The client sent something we will not act on. Its message is shown to the client as
+ * The client sent something a function will not act on. Its message is shown to the client as
  * {@code {"error": message}}, so it names the field and value and never carries internals.
  * Stackless: it is an answer, not a bug, and is never logged with a trace.
  */

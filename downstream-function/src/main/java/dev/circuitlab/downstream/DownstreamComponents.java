@@ -1,0 +1,69 @@
+package dev.circuitlab.downstream;
+
+import dev.circuitlab.function.DynamoDbClientSettings;
+import dev.circuitlab.function.DynamoDbClients;
+import dev.circuitlab.function.SnapStartPriming;
+import dev.circuitlab.observability.MetricsPublisher;
+import dev.circuitlab.observability.StructuredLog;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * What a {@link DownstreamHandler} is built from. {@link #fromEnvironment} builds the real ones
+ * (Lambda, through the handler's no-arg constructor, and the local runtime); tests put in their own.
+ *
+ * @param random    rolls each fault's probability
+ * @param sleeper   holds a request for latency and timeout faults
+ * @param metrics   where the invocations' EMF documents go (see {@link DownstreamMetrics#publisher})
+ * @param snapStart where the handler's components register their SnapStart hooks
+ */
+public record DownstreamComponents(DownstreamConfig config, FaultStore store, Clock clock, RandomGenerator random,
+                                   Sleeper sleeper, MetricsPublisher metrics, SnapStartPriming snapStart) {
+
+    /**
+     * The fault table is off the hot path (read at most once per cache TTL), so this client may be
+     * more patient than the upstream's, but a sick table still cannot hold a request long: 3
+     * attempts within 3 s.
+     */
+    static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), null, 3);
+
+    private static final StructuredLog LOG = StructuredLog.forClass(DownstreamHandler.class);
+
+    /**
+     * The function from an environment (Lambda's, or the local runtime's per-function copy of the
+     * template's), read by name and never from {@code System.getenv()}: one DynamoDB client for the
+     * life of the instance, metrics to stdout, the SnapStart hooks to CRaC. Sends nothing.
+     *
+     * @throws IllegalArgumentException naming the variable, if the configuration is invalid
+     */
+    public static DownstreamComponents fromEnvironment(Map<String, String> environment) {
+        DownstreamConfig config = DownstreamConfig.fromEnvironment(environment);
+        StructuredLog.useLevelFrom(environment);
+        MetricsPublisher metrics = DownstreamMetrics.publisher(MetricsPublisher.namespaceFrom(environment),
+                MetricsPublisher.serviceFrom(environment, DownstreamMetrics.DEFAULT_SERVICE), StructuredLog.STDOUT, LOG);
+        // During init, so a SnapStart snapshot (and any cold start) has paid for the EMF classes.
+        metrics.prime();
+        // SecureRandom, not Random: SnapStart restores many instances from one snapshot, and a
+        // java.util.Random seeded before it would make every instance flip the same "random" faults.
+        return new DownstreamComponents(config,
+                new FaultStore(DynamoDbClients.create(DYNAMODB_CLIENT, config.dynamoDbEndpoint(), config.region(),
+                        environment), config.faultTableName()),
+                Clock.systemUTC(), new SecureRandom(), Sleeper.THREAD, metrics, SnapStartPriming.registeredWithCrac(LOG));
+    }
+
+    /**
+     * For tests and embedding: the given collaborators, metrics to stdout in the default namespace,
+     * SnapStart hooks that run only when called.
+     */
+    public static DownstreamComponents of(FaultStore store, DownstreamConfig config, Clock clock,
+                                          RandomGenerator random, Sleeper sleeper) {
+        return new DownstreamComponents(config, store, clock, random, sleeper,
+                DownstreamMetrics.publisher(MetricsPublisher.DEFAULT_NAMESPACE, DownstreamMetrics.DEFAULT_SERVICE,
+                        StructuredLog.STDOUT, LOG),
+                SnapStartPriming.unregistered(LOG));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.circuitlab.function;
+
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/**
+ * Builds a function's one DynamoDB client, for the life of the instance.
+ *
+ * <p>The HTTP client is the URLConnection one: small and fast to start. It has no pool setting; the
+ * JDK's keep-alive cache keeps up to {@code http.maxConnections} (5 by default) connections per
+ * destination, plenty for Lambda's one request at a time (the local runtime, which runs every
+ * environment in one JVM, raises it).
+ */
+public final class DynamoDbClients {
+
+    private DynamoDbClients() {
+    }
+
+    /**
+     * @param endpoint    a local DynamoDB-API server, or null for AWS
+     * @param region      null: the SDK's default region chain
+     * @param environment the function's environment. With an endpoint override, credentials come from
+     *                    its {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}/{@code AWS_SESSION_TOKEN},
+     *                    else the process's variables or system properties, else dummies (local servers
+     *                    accept any); never a profile or instance-metadata lookup, so a local run does
+     *                    not reach beyond loopback. Without one, the SDK's default chain (refreshing,
+     *                    SnapStart-safe) is used.
+     * @throws IllegalArgumentException when the client cannot be built (no region anywhere)
+     */
+    public static DynamoDbClient create(DynamoDbClientSettings settings, URI endpoint, String region,
+                                        Map<String, String> environment) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(settings.connectTimeout())
+                        .socketTimeout(settings.socketTimeout())
+                        .build())
+                .overrideConfiguration(o -> {
+                    o.apiCallTimeout(settings.apiCallTimeout())
+                            // Not DynamoDB's legacy default of 8 retries: far too patient for a request path.
+                            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                    .maxAttempts(settings.maxAttempts())
+                                    .build());
+                    if (settings.attemptTimeout() != null) {
+                        o.apiCallAttemptTimeout(settings.attemptTimeout());
+                    }
+                });
+        if (region != null) {
+            builder.region(Region.of(region));
+        }
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint).credentialsProvider(localCredentials(environment));
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        try {
+            return builder.build();
+        } catch (SdkClientException e) {
+            throw new IllegalArgumentException("cannot build the DynamoDB client (set " + FunctionEnvironment.AWS_REGION
+                    + ", or " + FunctionEnvironment.DYNAMODB_ENDPOINT + " for a local server): " + e.getMessage(), e);
+        }
+    }
+
+    private static AwsCredentialsProvider localCredentials(Map<String, String> environment) {
+        FunctionEnvironment env = new FunctionEnvironment(environment);
+        String key = env.optional("AWS_ACCESS_KEY_ID");
+        String secret = env.optional("AWS_SECRET_ACCESS_KEY");
+        AwsCredentialsProvider dummies = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        if (key != null && secret != null) {
+            String token = env.optional("AWS_SESSION_TOKEN");
+            return StaticCredentialsProvider.create(token == null
+                    ? AwsBasicCredentials.create(key, secret)
+                    : AwsSessionCredentials.create(key, secret, token));
+        }
+        return AwsCredentialsProviderChain.builder()
+                .credentialsProviders(EnvironmentVariableCredentialsProvider.create(),
+                        SystemPropertyCredentialsProvider.create(), dummies)
+                .build();
+    }
+}
