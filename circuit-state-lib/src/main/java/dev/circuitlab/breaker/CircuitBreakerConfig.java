@@ -49,6 +49,8 @@ public final class CircuitBreakerConfig {
      * starts at permission and the outcome is written a little after the call ends.
      */
     public static final Duration DEFAULT_PROBE_LEASE_MARGIN = Duration.ofMillis(500);
+    /** The least a lease may exceed the call timeout plus the clock skew by: time to decide and start a probe. */
+    public static final Duration MIN_PROBE_LEASE_MARGIN = Duration.ofMillis(100);
     /** Upper bound of the clock skew setting. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
     /** 0: the per-instance state cache is off. */
@@ -173,7 +175,7 @@ public final class CircuitBreakerConfig {
     public static CircuitBreakerConfig fromEnvironment(Map<String, String> env) {
         Builder b = builder();
         VARIABLES.forEach(v -> v.apply(env, b));
-        requireAtLeast(b, PROBE_LEASE, b.leaseCoversCallAndSkew(), CALL_TIMEOUT, MAX_CLOCK_SKEW_VARIABLE);
+        requireAtLeast(b, PROBE_LEASE, b.leaseCoversCallAndSkew(), CALL_TIMEOUT, MAX_CLOCK_SKEW_VARIABLE, null);
         requireAtLeast(b, MAX_OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0, OPEN_DURATION);
         return b.build();
     }
@@ -183,7 +185,10 @@ public final class CircuitBreakerConfig {
         if (!holds) {
             StringBuilder sum = new StringBuilder();
             for (Variable<?> part : parts) {
-                sum.append(sum.isEmpty() ? "" : " + ").append(part.name()).append(" ('").append(part.inEffect().apply(b)).append("')");
+                sum.append(sum.isEmpty() ? "" : " + ");
+                // null: the fixed minimum margin
+                sum.append(part == null ? MIN_PROBE_LEASE_MARGIN.toMillis() + " ms"
+                        : part.name() + " ('" + part.inEffect().apply(b) + "')");
             }
             throw new IllegalArgumentException(larger.name() + " ('" + larger.inEffect().apply(b) + "') must be >= " + sum);
         }
@@ -218,6 +223,14 @@ public final class CircuitBreakerConfig {
     public Duration callTimeout() { return callTimeout; }
     public Duration probeLease() { return probeLease; }
     public Duration maxClockSkew() { return maxClockSkew; }
+
+    /**
+     * What the lease leaves beyond the call timeout and the clock skew: the time a probe decision
+     * may take. A probe whose claim took longer is not started (it is rejected until its lease ends).
+     */
+    public Duration probeLeaseMargin() {
+        return probeLease.minus(callTimeout).minus(maxClockSkew);
+    }
     public Duration stateCache() { return stateCache; }
     public StoreFailurePolicy storeFailurePolicy() { return storeFailurePolicy; }
 
@@ -392,8 +405,8 @@ public final class CircuitBreakerConfig {
          */
         public CircuitBreakerConfig build() {
             if (!leaseCoversCallAndSkew()) {
-                throw new IllegalArgumentException("probeLease must be >= callTimeout + maxClockSkew (" + callTimeout
-                        + " + " + maxClockSkew + ") but was " + probeLease
+                throw new IllegalArgumentException("probeLease must be >= callTimeout + maxClockSkew + " + MIN_PROBE_LEASE_MARGIN
+                        + " (" + callTimeout + " + " + maxClockSkew + ") but was " + probeLease
                         + ": a slow probe would lose its slot to a fast clock while still running");
             }
             if (effectiveMaxOpenDuration().compareTo(openDuration) < 0) {
@@ -408,7 +421,7 @@ public final class CircuitBreakerConfig {
         }
 
         private boolean leaseCoversCallAndSkew() {
-            return effectiveProbeLease().compareTo(callTimeout.plus(maxClockSkew)) >= 0;
+            return effectiveProbeLease().compareTo(callTimeout.plus(maxClockSkew).plus(MIN_PROBE_LEASE_MARGIN)) >= 0;
         }
 
         private Duration effectiveMaxOpenDuration() {

@@ -47,15 +47,27 @@ final class StateMachine {
         return local;
     }
 
-    /** Decides one call: from the cache when it is fresh, else from one read. */
+    /**
+     * Decides one call: from the cache when it is fresh, else from one read. Each decision takes
+     * the time afresh, so a probe lease starts when its claim is written, not when a slow first
+     * read began.
+     */
     Permission acquire() {
-        long now = clock.millis();
-        Function<CircuitSnapshot, Step> decide = s -> rules.of(s.state()).acquire(s, now);
-        Step answer = run(cachedOrLoad(now), decide,
-                lastRead -> new Step.Reject(lastRead, now + config.probeLease().toMillis()));
+        long start = clock.millis();
+        long[] decidedAt = {start};
+        Function<CircuitSnapshot, Step> decide = s -> {
+            decidedAt[0] = clock.millis();
+            return rules.of(s.state()).acquire(s, decidedAt[0]);
+        };
+        Step answer = run(cachedOrLoad(start), decide,
+                lastRead -> new Step.Reject(lastRead, clock.millis() + config.probeLease().toMillis()));
         return switch (answer) {
             case Step.Permit p -> Permission.permit(p.snapshot(), this);
-            case Step.Probe p -> Permission.probe(p.snapshot(), p.slot(), p.lease(), this);
+            case Step.Probe p -> clock.millis() - decidedAt[0] > config.probeLeaseMargin().toMillis()
+                    // The claim took so long that the call could outlive the lease on a fast clock
+                    // elsewhere: give the slot up to its lease rather than risk two probes at once.
+                    ? Permission.reject(p.snapshot(), p.lease(), this)
+                    : Permission.probe(p.snapshot(), p.slot(), p.lease(), this);
             case Step.Reject r -> Permission.reject(r.snapshot(), r.retryAt(), this);
             default -> throw new IllegalStateException("an acquire ended without an answer: " + answer);
         };

@@ -39,7 +39,7 @@ class CircuitBreakerConfigTest {
                 Map.entry("CIRCUIT_SUCCESS_THRESHOLD", "4"),
                 Map.entry("CIRCUIT_CALL_TIMEOUT_MS", "700"),
                 Map.entry("CIRCUIT_PROBE_LEASE_MS", "900"),
-                Map.entry("CIRCUIT_MAX_CLOCK_SKEW_MS", "100"),
+                Map.entry("CIRCUIT_MAX_CLOCK_SKEW_MS", "50"),
                 Map.entry("CIRCUIT_STATE_CACHE_MS", "250"),
                 Map.entry("CIRCUIT_STORE_FAILURE_POLICY", "fail_closed")));
         assertEquals(3, c.failureThreshold());
@@ -51,7 +51,7 @@ class CircuitBreakerConfigTest {
         assertEquals(4, c.successThreshold());
         assertEquals(Duration.ofMillis(700), c.callTimeout());
         assertEquals(Duration.ofMillis(900), c.probeLease());
-        assertEquals(Duration.ofMillis(100), c.maxClockSkew());
+        assertEquals(Duration.ofMillis(50), c.maxClockSkew());
         assertEquals(Duration.ofMillis(250), c.stateCache());
         assertEquals(StoreFailurePolicy.FAIL_CLOSED, c.storeFailurePolicy());
     }
@@ -159,7 +159,7 @@ class CircuitBreakerConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitBreakerConfig.fromEnvironment(
                 Map.of("CIRCUIT_CALL_TIMEOUT_MS", "5000", "CIRCUIT_PROBE_LEASE_MS", "1000")));
         assertEquals("CIRCUIT_PROBE_LEASE_MS ('1000') must be >= CIRCUIT_CALL_TIMEOUT_MS ('5000')"
-                + " + CIRCUIT_MAX_CLOCK_SKEW_MS ('500')", e.getMessage());
+                + " + CIRCUIT_MAX_CLOCK_SKEW_MS ('500') + 100 ms", e.getMessage());
     }
 
     @Test

@@ -478,6 +478,28 @@ abstract class CircuitBreakerContract {
         assertEquals(CircuitState.OPEN, owner.snapshot().state());
     }
 
+    /**
+     * The lease starts when the probe is decided; if the claim write then takes longer than the
+     * lease's margin, the call could outlive the lease on a fast clock elsewhere. Such a probe is not
+     * started: the caller is rejected until the lease ends, and the next caller after it probes.
+     */
+    @Test
+    void aProbeWhoseClaimTookLongerThanTheLeaseMarginIsNotStarted() {
+        CircuitBreakerConfig config = policy().build(); // lease 3 s = 2 s call + 0.5 s skew + 0.5 s margin
+        HookedStore slow = new HookedStore(store());
+        CircuitBreaker b = CircuitBreaker.create(circuitId, config, slow, clock, listener);
+        trip(b, 5);
+        clock.advance(Duration.ofSeconds(30));
+        slow.beforeNext(HookedStore.Request.REPLACE, () -> clock.advance(Duration.ofMillis(501)));
+        long decidedAt = clock.millis();
+        Permission p = b.acquirePermission();
+        assertFalse(p.permitted(), "a probe started 501 ms after its lease began could outlive it");
+        assertEquals(decidedAt + 3_000, p.retryAt());
+        assertEquals(CircuitState.HALF_OPEN, b.snapshot().state(), "the slot stays leased to nobody until then");
+        clock.advance(Duration.ofMillis(3_000));
+        assertTrue(b.acquirePermission().isProbe());
+    }
+
     /** Beyond the tolerated skew the guarantee does not hold: a clock fast by more than the margin can take a live slot. */
     @Test
     void beyondTheToleratedSkewASecondProbeCanStart() {
