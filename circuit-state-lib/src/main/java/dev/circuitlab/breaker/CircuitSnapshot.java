@@ -33,6 +33,7 @@ public final class CircuitSnapshot {
     private final long updatedAt;
     private final Transition lastTransition;
     private final Map<Integer, String> probeOwners;
+    private final long probeClaims;
     private final String writeToken;
     private final String previousWriteToken;
 
@@ -50,6 +51,7 @@ public final class CircuitSnapshot {
         this.updatedAt = b.updatedAt;
         this.lastTransition = b.lastTransition;
         this.probeOwners = Map.copyOf(b.probeOwners);
+        this.probeClaims = b.probeClaims;
         this.writeToken = b.writeToken;
         this.previousWriteToken = b.previousWriteToken;
     }
@@ -79,6 +81,7 @@ public final class CircuitSnapshot {
         b.updatedAt = updatedAt;
         b.lastTransition = lastTransition;
         b.probeOwners = new HashMap<>(probeOwners);
+        b.probeClaims = probeClaims;
         b.writeToken = writeToken;
         b.previousWriteToken = previousWriteToken;
         return b;
@@ -111,6 +114,12 @@ public final class CircuitSnapshot {
      * coincide, tokens do not, so a probe's success counts only for the slot's real owner.
      */
     public Map<Integer, String> probeOwners() { return probeOwners; }
+    /**
+     * Probe-slot claims ever made on this item. Claims do not change the version, so whole-state
+     * writes are conditioned on this too: a trip from HALF_OPEN then never drops the lease of a
+     * probe that claimed its slot after the tripper's read.
+     */
+    public long probeClaims() { return probeClaims; }
     /**
      * A random id of the whole-state write that made this version (null before any), and of the
      * one before it: a writer whose response was lost recognises its own write by them, even after
@@ -164,22 +173,56 @@ public final class CircuitSnapshot {
         return b.build();
     }
 
-    /** CLOSED or HALF_OPEN → OPEN until {@code retry}; the failure count that tripped stays visible. */
+    /**
+     * CLOSED or HALF_OPEN → OPEN until {@code retry}; the failure count that tripped stays visible.
+     * Leases of probes still running (a HALF_OPEN trip by one failed probe) carry over: those calls
+     * are in flight, so the next HALF_OPEN episode must count them against its probe slots.
+     */
     CircuitSnapshot opened(String reason, long now, long retry, int trips) {
         Builder b = transitionTo(CircuitState.OPEN, reason, now).toBuilder();
         b.failureCount = failureCount;
         b.openedAt = now;
         b.retryAt = retry;
         b.consecutiveOpens = trips;
+        carryUnexpiredLeases(b, now);
         return b.build();
     }
 
-    /** OPEN → HALF_OPEN with slot 0 leased to the caller that makes the transition (its write token owns it). */
-    CircuitSnapshot halfOpenedWithFirstProbe(String reason, long now, long lease) {
+    /**
+     * OPEN → HALF_OPEN with {@code slot} leased to the caller that makes the transition (its write
+     * token owns it); leases of earlier probes still running carry over.
+     */
+    CircuitSnapshot halfOpenedWithFirstProbe(String reason, long now, int slot, long lease) {
         Builder b = transitionTo(CircuitState.HALF_OPEN, reason, now).toBuilder();
-        b.probeLeases.put(0, lease);
-        b.probeOwners.put(0, b.writeToken);
+        carryUnexpiredLeases(b, now);
+        b.probeLeases.put(slot, lease);
+        b.probeOwners.put(slot, b.writeToken);
         return b.build();
+    }
+
+    /** Keeps this snapshot's unexpired probe leases (ownerless: their episode is over, only their slot is taken). */
+    private void carryUnexpiredLeases(Builder b, long now) {
+        probeLeases.forEach((slot, expiry) -> {
+            if (expiry > now) {
+                b.probeLeases.put(slot, expiry);
+            }
+        });
+    }
+
+    /** A probe slot below {@code probes} that is free or whose lease has expired at {@code now}. */
+    java.util.OptionalInt freeProbeSlot(int probes, long now) {
+        for (int slot = 0; slot < probes; slot++) {
+            Long lease = probeLeases.get(slot);
+            if (lease == null || lease <= now) {
+                return java.util.OptionalInt.of(slot);
+            }
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /** The earliest lease expiry, or {@code otherwise} if no slot is leased. */
+    long earliestLeaseExpiry(long otherwise) {
+        return probeLeases.values().stream().mapToLong(Long::longValue).min().orElse(otherwise);
     }
 
     /** Any state → CLOSED, FORCED_OPEN or DISABLED: no retry time, the trip streak ends. */
@@ -204,11 +247,23 @@ public final class CircuitSnapshot {
         return b.build();
     }
 
+    /** The same episode with {@code owner}'s probe slot freed (its call has ended); unchanged if the slot is someone else's. */
+    CircuitSnapshot releasingProbe(int slot, String owner) {
+        if (owner == null || !owner.equals(probeOwners.get(slot))) {
+            return this;
+        }
+        Builder b = toBuilder();
+        b.probeLeases.remove(slot);
+        b.probeOwners.remove(slot);
+        return b.build();
+    }
+
     /** The same episode with probe slot {@code slot} leased to {@code owner} until {@code lease}. */
     CircuitSnapshot withProbeLease(int slot, long lease, String owner) {
         Builder b = toBuilder();
         b.probeLeases.put(slot, lease);
         b.probeOwners.put(slot, owner);
+        b.probeClaims = probeClaims + 1;
         return b.build();
     }
 
@@ -220,6 +275,7 @@ public final class CircuitSnapshot {
                 && probeLeases.equals(s.probeLeases) && halfOpenSuccesses == s.halfOpenSuccesses
                 && version == s.version && updatedAt == s.updatedAt
                 && Objects.equals(lastTransition, s.lastTransition) && probeOwners.equals(s.probeOwners)
+                && probeClaims == s.probeClaims
                 && Objects.equals(writeToken, s.writeToken) && Objects.equals(previousWriteToken, s.previousWriteToken);
     }
 
@@ -233,7 +289,7 @@ public final class CircuitSnapshot {
         return "CircuitSnapshot{" + circuitId + " " + state + " v" + version + ", failures=" + failureCount
                 + ", windowStart=" + windowStart + ", openedAt=" + openedAt + ", retryAt=" + retryAt
                 + ", consecutiveOpens=" + consecutiveOpens + ", probeLeases=" + sortedProbeLeases()
-                + ", halfOpenSuccesses=" + halfOpenSuccesses + ", updatedAt=" + updatedAt
+                + ", halfOpenSuccesses=" + halfOpenSuccesses + ", probeClaims=" + probeClaims + ", updatedAt=" + updatedAt
                 + ", lastTransition=" + lastTransition + "}";
     }
 
@@ -252,6 +308,7 @@ public final class CircuitSnapshot {
         private long updatedAt;
         private Transition lastTransition;
         private Map<Integer, String> probeOwners = new HashMap<>();
+        private long probeClaims;
         private String writeToken;
         private String previousWriteToken;
 
@@ -270,6 +327,7 @@ public final class CircuitSnapshot {
         public Builder updatedAt(long value) { this.updatedAt = value; return this; }
         public Builder lastTransition(Transition value) { this.lastTransition = value; return this; }
         public Builder writeToken(String value) { this.writeToken = value; return this; }
+        public Builder probeClaims(long value) { this.probeClaims = value; return this; }
         public Builder previousWriteToken(String value) { this.previousWriteToken = value; return this; }
 
         /** Replaces every probe owner (slot number to the claiming caller's token). */
@@ -302,6 +360,7 @@ public final class CircuitSnapshot {
             requireNotNegative("halfOpenSuccesses", halfOpenSuccesses);
             requireNotNegative("version", version);
             requireNotNegative("updatedAt", updatedAt);
+            requireNotNegative("probeClaims", probeClaims);
             probeLeases.forEach((slot, lease) -> {
                 if (slot == null || slot < 0 || lease == null) {
                     throw new IllegalArgumentException("probe slot " + slot + " of circuit " + circuitId

@@ -15,7 +15,8 @@ public interface CircuitStateStore {
 
     /**
      * Writes {@code next} as the whole new state if the stored version still equals
-     * {@code expectedVersion} (0: the item must not exist yet, or have no version).
+     * {@code expectedVersion} (0: the item must not exist yet, or have no version) and no probe slot
+     * was claimed since the read ({@link CircuitSnapshot#probeClaims()} still equals next's).
      *
      * @return true if this write won (also when an earlier attempt of this very request was applied
      *         and its answer lost: {@link CircuitSnapshot#madeByWrite} recognises it)

@@ -43,7 +43,8 @@ final class ClosedState implements StateRules {
         boolean windowExpired = s.windowStart() == 0 || now - s.windowStart() >= config.failureWindow().toMillis();
         if (s.failureCount() >= config.failureThreshold()
                 && (!windowExpired || now - s.updatedAt() < config.probeLease().toMillis())) {
-            return tripFor(s, reason, now);
+            // This failure is not counted yet: if the trip loses, read again and count it where it belongs.
+            return tripFor(s, reason, now).decideAgainIfLost();
         }
         if (windowExpired) {
             CircuitSnapshot fresh = s.windowRestarted(now);
@@ -59,7 +60,7 @@ final class ClosedState implements StateRules {
         return counted.failureCount() >= config.failureThreshold() ? tripFor(counted, reason, now) : Step.DONE;
     }
 
-    private Step tripFor(CircuitSnapshot s, FailureReason reason, long now) {
+    private Step.Write tripFor(CircuitSnapshot s, FailureReason reason, long now) {
         return open.trip(s, s.failureCount() + " failures within " + config.failureWindow().toMillis()
                 + " ms (last: " + reason + ")", now);
     }

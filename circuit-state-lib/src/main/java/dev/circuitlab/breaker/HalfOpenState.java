@@ -22,10 +22,9 @@ final class HalfOpenState implements StateRules {
 
     @Override
     public Step acquire(CircuitSnapshot s, long now) {
-        OptionalInt free = freeSlot(s, now);
+        OptionalInt free = s.freeProbeSlot(config.halfOpenProbes(), now);
         if (free.isEmpty()) {
-            long earliest = s.probeLeases().values().stream().mapToLong(Long::longValue).min().orElse(now);
-            return new Step.Reject(s, earliest);
+            return new Step.Reject(s, s.earliestLeaseExpiry(now));
         }
         int slot = free.getAsInt();
         long lease = now + config.probeLease().toMillis();
@@ -36,17 +35,6 @@ final class HalfOpenState implements StateRules {
                 written -> new Step.Probe(written, slot, lease));
     }
 
-    /** A slot below the configured probe count that is free or whose lease has expired. */
-    private OptionalInt freeSlot(CircuitSnapshot s, long now) {
-        for (int slot = 0; slot < config.halfOpenProbes(); slot++) {
-            Long lease = s.probeLeases().get(slot);
-            if (lease == null || lease <= now) {
-                return OptionalInt.of(slot);
-            }
-        }
-        return OptionalInt.empty();
-    }
-
     @Override
     public Step record(Permission probe, CircuitSnapshot current, CallOutcome outcome, long now) {
         if (outcome.isSuccess()) {
@@ -54,7 +42,9 @@ final class HalfOpenState implements StateRules {
         }
         FailureReason reason = outcome.failureReason().orElseThrow();
         if (current.version() == probe.snapshot().version()) {
-            return open.trip(current, "probe failed: " + reason, now).decideAgainIfLost();
+            // The failed probe's call is over: its slot does not carry into the next episode.
+            CircuitSnapshot released = current.releasingProbe(probe.probeSlot().orElseThrow(), probe.probeOwner());
+            return open.trip(released, "probe failed: " + reason, now).decideAgainIfLost();
         }
         // The episode ended meanwhile. If another probe's success closed the circuit, this failure
         // counts in CLOSED; if it re-opened, there is nothing left to do.

@@ -1,5 +1,7 @@
 package dev.circuitlab.breaker;
 
+import java.util.OptionalInt;
+
 /**
  * OPEN: calls are rejected until the retry time. The first call after it moves the circuit to
  * HALF_OPEN lazily (no timer: a Lambda environment may be frozen) by a conditional write whose
@@ -18,10 +20,16 @@ final class OpenState implements StateRules {
         if (now < s.retryAt()) {
             return new Step.Reject(s, s.retryAt());
         }
+        OptionalInt free = s.freeProbeSlot(config.halfOpenProbes(), now);
+        if (free.isEmpty()) {
+            // Probes of the last HALF_OPEN episode are still running: wait for a slot.
+            return new Step.Reject(s, s.earliestLeaseExpiry(now));
+        }
+        int slot = free.getAsInt();
         long lease = now + config.probeLease().toMillis();
-        CircuitSnapshot halfOpen = s.halfOpenedWithFirstProbe("open duration elapsed; first call probes", now, lease);
+        CircuitSnapshot halfOpen = s.halfOpenedWithFirstProbe("open duration elapsed; first call probes", now, slot, lease);
         Step.Write write = Step.Write.transition("open-to-half-open", s, halfOpen,
-                written -> new Step.Probe(written, 0, lease));
+                written -> new Step.Probe(written, slot, lease));
         // With one probe slot the winner holds it: a loser learns nothing more from a re-read.
         return config.halfOpenProbes() == 1 ? write.ifLost(new Step.Reject(s, lease)) : write;
     }

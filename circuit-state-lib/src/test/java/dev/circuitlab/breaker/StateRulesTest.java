@@ -88,7 +88,7 @@ class StateRulesTest {
         Step.Write halfOpen = assertInstanceOf(Step.Write.class, acquire(due));
         assertEquals("open-to-half-open", halfOpen.operation());
         assertNull(halfOpen.ifLost(), "with two probe slots a loser reads again: a slot may be free");
-        CircuitSnapshot written = due.halfOpenedWithFirstProbe("x", NOW, LEASE);
+        CircuitSnapshot written = due.halfOpenedWithFirstProbe("x", NOW, 0, LEASE);
         assertEquals(new Step.Probe(written, 0, LEASE), halfOpen.onWin().apply(written));
     }
 

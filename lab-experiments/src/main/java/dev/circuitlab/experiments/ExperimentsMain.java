@@ -6,6 +6,7 @@ import dev.circuitlab.experiments.bench.BenchOptions;
 import dev.circuitlab.experiments.scenario.ScenarioCommand;
 import dev.circuitlab.experiments.scenario.ScenarioOptions;
 import dev.circuitlab.experiments.scenario.Timeline;
+import dev.circuitlab.experiments.simulation.TortureCommand;
 import dev.circuitlab.local.LabException;
 import dev.circuitlab.testing.DynaliteServer;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ public final class ExperimentsMain {
             usage: lab scenario [--rps N] [--health-rps N] [--duration D] [--timeline SPEC] [--seed N]
                                 [--warmup D] [--parameter-overrides K=V ...] [--out DIR] [--no-png] [--strict]
                    lab bench [--quick] [--out DIR] [--strict]
+                   lab torture [--seeds N] [--seed FIRST] [--steps N] [--trace]
               D is 1500ms, 30s or 2m; SPEC is MODE:D,... with MODE healthy|timeout|error|throttle|unavailable|latency=MS
               (default healthy:10s,timeout:30s,healthy:20s; --duration scales it). Output: target/experiments/.""";
 
@@ -58,7 +60,7 @@ public final class ExperimentsMain {
                     a = a.substring(0, a.indexOf('='));
                 }
                 switch (a) {
-                    case "--no-png", "--strict", "--quick" -> flags.put(a, "true");
+                    case "--no-png", "--strict", "--quick", "--trace" -> flags.put(a, "true");
                     case "--help", "-h" -> {
                         out.println(USAGE);
                         return 0;
@@ -73,7 +75,8 @@ public final class ExperimentsMain {
                             throw new IllegalArgumentException("--parameter-overrides needs KEY=VALUE pairs");
                         }
                     }
-                    case "--rps", "--health-rps", "--duration", "--timeline", "--seed", "--warmup", "--out", "--project-root" -> {
+                    case "--rps", "--health-rps", "--duration", "--timeline", "--seed", "--seeds", "--steps", "--warmup",
+                         "--out", "--project-root" -> {
                         if (value == null) {
                             if (i + 1 >= args.length) {
                                 throw new IllegalArgumentException(a + " needs a value");
@@ -108,6 +111,7 @@ public final class ExperimentsMain {
                     boolean passed = new BenchCommand(options, out).run();
                     yield passed || !flags.containsKey("--strict") ? 0 : 3;
                 }
+                case "torture" -> torture(flags, overrides, out);
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -145,6 +149,35 @@ public final class ExperimentsMain {
                 !flags.containsKey("--no-png"));
         ScenarioCommand.Result result = new ScenarioCommand(options, out).run();
         return result.allPassed() || !flags.containsKey("--strict") ? 0 : 3;
+    }
+
+    /** {@code ./lab torture}: seeded fault histories of the breaker with its invariants checked (docs/DESIGN.md §4). */
+    private static int torture(Map<String, String> flags, Map<String, String> overrides, PrintStream out) {
+        if (!overrides.isEmpty() || flags.keySet().stream().anyMatch(f -> !java.util.Set.of("--seeds", "--seed", "--steps",
+                "--trace", "--project-root").contains(f))) {
+            throw new IllegalArgumentException("torture takes only --seeds, --seed, --steps and --trace");
+        }
+        long first = flags.containsKey("--seed") ? wholeNumber(flags, "--seed", 0, Long.MAX_VALUE / 2) : 1;
+        int seeds = (int) (flags.containsKey("--seeds") ? wholeNumber(flags, "--seeds", 1, 100_000_000) : 10_000);
+        int steps = (int) (flags.containsKey("--steps") ? wholeNumber(flags, "--steps", 1, 1_000_000)
+                : TortureCommand.DEFAULT_STEPS);
+        boolean replay = flags.containsKey("--trace");
+        if (replay && flags.containsKey("--seeds")) {
+            throw new IllegalArgumentException("--trace replays one seed: give --seed, not --seeds");
+        }
+        return TortureCommand.main(first, seeds, steps, replay, out);
+    }
+
+    private static long wholeNumber(Map<String, String> flags, String name, long min, long max) {
+        try {
+            long n = Long.parseLong(flags.get(name));
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(name + " must be within " + min + ".." + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a whole number, got '" + flags.get(name) + "'");
+        }
     }
 
     private static double number(Map<String, String> flags, String name) {

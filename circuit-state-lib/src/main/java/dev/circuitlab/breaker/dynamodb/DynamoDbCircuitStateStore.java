@@ -3,6 +3,7 @@ package dev.circuitlab.breaker.dynamodb;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.CIRCUIT_ID;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.FAILURE_COUNT;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.HALF_OPEN_SUCCESSES;
+import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_CLAIMS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_LEASES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_OWNERS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.STATE;
@@ -124,9 +125,16 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      * not take a won race for a lost one.
      */
     private boolean put(long expectedVersion, Long expectedFailureCount, CircuitSnapshot next) {
-        Map<String, String> names = new HashMap<>(Map.of("#v", VERSION));
+        Map<String, String> names = new HashMap<>(Map.of("#v", VERSION, "#pc", PROBE_CLAIMS));
         Map<String, AttributeValue> values = new HashMap<>();
         String condition = versionIs(expectedVersion, values);
+        // No probe slot claimed since the read: a claim changes no version but must not be overwritten.
+        if (next.probeClaims() == 0) {
+            condition += " AND (attribute_not_exists(#pc) OR #pc = :pc)";
+        } else {
+            condition += " AND #pc = :pc";
+        }
+        values.put(":pc", num(next.probeClaims()));
         if (expectedFailureCount != null) {
             // A window restart must not wipe failures added since the read: they may have reached the threshold.
             condition += expectedFailureCount == 0 ? " AND (attribute_not_exists(#fc) OR #fc = :fc)" : " AND #fc = :fc";
@@ -184,9 +192,9 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil,
                                   String owner, long now) {
         Map<String, String> names = Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
-                "#u", UPDATED_AT, "#v", VERSION, "#s", STATE);
+                "#u", UPDATED_AT, "#v", VERSION, "#s", STATE, "#pc", PROBE_CLAIMS);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":lease", num(leaseUntil), ":owner",
-                AttributeValue.fromS(owner), ":now", num(now),
+                AttributeValue.fromS(owner), ":now", num(now), ":one", num(1),
                 ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
         String slotCondition;
         if (expectedLease == null) {
@@ -199,7 +207,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         // A retried claim that DynamoDB had applied finds the slot owned by its own token.
         Predicate<CircuitItem> ownedByThisClaim = current -> current.probeOwners != null
                 && owner.equals(current.probeOwners.get(Integer.toString(slot)));
-        String set = "SET #p.#slot = :lease, #o.#slot = :owner, #u = :now";
+        String set = "SET #p.#slot = :lease, #o.#slot = :owner, #u = :now ADD #pc :one";
         try {
             return update(circuitId, set, condition, names, values, null, ownedByThisClaim).isPresent();
         } catch (CircuitStateStoreException e) {

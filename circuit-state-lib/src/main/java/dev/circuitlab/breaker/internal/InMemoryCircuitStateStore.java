@@ -28,7 +28,8 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
         boolean[] won = {false};
         items.compute(next.circuitId(), (id, current) -> {
             long version = current == null ? 0 : current.version();
-            if (version != expectedVersion) {
+            long claims = current == null ? 0 : current.probeClaims();
+            if (version != expectedVersion || claims != next.probeClaims()) {
                 return current;
             }
             won[0] = true;
@@ -43,7 +44,9 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
         items.compute(next.circuitId(), (id, current) -> {
             long version = current == null ? 0 : current.version();
             long failures = current == null ? 0 : current.failureCount();
-            if (version != expectedVersion || (current != null && failures != expectedFailureCount)) {
+            long claims = current == null ? 0 : current.probeClaims();
+            if (version != expectedVersion || (current != null && failures != expectedFailureCount)
+                    || claims != next.probeClaims()) {
                 return current;
             }
             won[0] = true;
@@ -70,7 +73,8 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
                     Map<Integer, String> owners = new HashMap<>(current.probeOwners());
                     leases.put(slot, leaseUntil);
                     owners.put(slot, owner);
-                    return current.toBuilder().probeLeases(leases).probeOwners(owners).updatedAt(now).build();
+                    return current.toBuilder().probeLeases(leases).probeOwners(owners)
+                            .probeClaims(current.probeClaims() + 1).updatedAt(now).build();
                 }).isPresent();
     }
 

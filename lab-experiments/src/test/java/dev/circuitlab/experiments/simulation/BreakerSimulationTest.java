@@ -1,0 +1,89 @@
+package dev.circuitlab.experiments.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.CircuitState;
+import dev.circuitlab.breaker.CircuitStateStore;
+import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thousands of seeded fault histories of the real breaker, every invariant checked after every
+ * step; and proof that the checker can fail: a store with one condition removed is caught.
+ */
+class BreakerSimulationTest {
+
+    /** Seeds 1..2000: every run of the suite replays exactly these histories. */
+    private static final int HISTORIES = 2_000;
+
+    @Test
+    void seededHistoriesWithFaultsSkewAndFreezesViolateNoInvariant() {
+        TortureCommand.Result r = TortureCommand.run(1, HISTORIES, TortureCommand.DEFAULT_STEPS, InMemoryCircuitStateStore::new);
+        assertEquals(HISTORIES, r.histories());
+        assertTrue(r.passed(), () -> {
+            BreakerHistory.Violation v = r.violations().get(0);
+            return r.violations().size() + " histories violated an invariant; first: seed " + v.seed() + ": "
+                    + v.invariant() + "\nreplay: " + v.replayCommand() + "\n"
+                    + String.join("\n", v.trace().subList(Math.max(0, v.trace().size() - 30), v.trace().size()));
+        });
+    }
+
+    @Test
+    void theSameSeedReplaysTheSameHistory() {
+        for (long seed : new long[] {7, 1234, 99_999}) {
+            Supplier<CircuitStateStore> store = InMemoryCircuitStateStore::new;
+            BreakerHistory.Violation first = new BreakerHistory(seed, 300, broken(), true).run();
+            BreakerHistory.Violation second = new BreakerHistory(seed, 300, broken(), true).run();
+            assertEquals(first == null, second == null);
+            if (first != null) {
+                assertEquals(first.trace(), second.trace());
+            }
+            assertEquals(new BreakerHistory(seed, 300, store, true).run(), new BreakerHistory(seed, 300, store, true).run());
+        }
+    }
+
+    @Test
+    void aStoreThatIgnoresTheConditionsOfProbeClaimsIsCaughtWithAReplayableSeed() {
+        TortureCommand.Result r = TortureCommand.run(1, 500, TortureCommand.DEFAULT_STEPS, broken());
+        assertFalse(r.passed(), "the checker must catch a store that lets every caller claim a probe slot");
+        BreakerHistory.Violation v = r.violations().get(0);
+        assertTrue(v.invariant().startsWith("probes in flight never exceed the configured number"), v.invariant());
+        assertEquals("./lab torture --seed " + v.seed() + " --trace", v.replayCommand());
+
+        BreakerHistory.Violation replayed = new BreakerHistory(v.seed(), TortureCommand.DEFAULT_STEPS, broken(), false).run();
+        assertNotNull(replayed, "the seed replays the violation");
+        assertEquals(v.invariant(), replayed.invariant());
+        assertEquals(v.step(), replayed.step());
+    }
+
+    /** The in-memory store with the version and slot conditions of probe claims removed (test only). */
+    private static Supplier<CircuitStateStore> broken() {
+        return () -> new CircuitStateStore() {
+            private final InMemoryCircuitStateStore real = new InMemoryCircuitStateStore();
+
+            @Override public CircuitSnapshot load(String id) { return real.load(id); }
+            @Override public boolean replace(long v, CircuitSnapshot next) { return real.replace(v, next); }
+            @Override public boolean restartWindow(long v, long count, CircuitSnapshot next) {
+                return real.restartWindow(v, count, next);
+            }
+            @Override public Optional<CircuitSnapshot> addFailure(String id, long v, long now) { return real.addFailure(id, v, now); }
+            @Override public boolean claimProbeSlot(String id, long v, int slot, Long expected, long lease, String owner, long now) {
+                CircuitSnapshot s = real.load(id);
+                if (s.state() != CircuitState.HALF_OPEN) {
+                    return false;
+                }
+                // Defect on purpose: claims whatever the slot holds and whatever the version is.
+                return real.claimProbeSlot(id, s.version(), slot, s.probeLeases().get(slot), lease, owner, now);
+            }
+            @Override public Optional<CircuitSnapshot> recordProbeSuccess(String id, long v, int slot, String owner, long now) {
+                return real.recordProbeSuccess(id, v, slot, owner, now);
+            }
+        };
+    }
+}
