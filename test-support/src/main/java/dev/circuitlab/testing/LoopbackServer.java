@@ -123,6 +123,7 @@ public abstract sealed class LoopbackServer implements AutoCloseable permits Dyn
         private final Deque<String> lines = new ArrayDeque<>();
         private final String announcementPrefix;
         private final CompletableFuture<String> announcement = new CompletableFuture<>();
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
         private OutputTail(String announcementPrefix) {
             this.announcementPrefix = announcementPrefix;
@@ -161,6 +162,18 @@ public abstract sealed class LoopbackServer implements AutoCloseable permits Dyn
                 // the process ended
             } finally {
                 announcement.completeExceptionally(new IllegalStateException("the process ended its output first"));
+                ended.complete(null);
+            }
+        }
+
+        /** Waits (a few seconds at most) until the output has been read to its end, after the process stopped. */
+        void awaitEnd() {
+            try {
+                ended.get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // a grandchild still holds the pipe: the tail has what was read so far
             }
         }
 

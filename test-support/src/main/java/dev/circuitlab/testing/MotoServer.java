@@ -63,15 +63,16 @@ public final class MotoServer extends LoopbackServer {
 
     /** Starts moto_server on a free loopback port. */
     public static MotoServer start() {
-        return start(LoopbackServer::freeLoopbackPort);
+        List<String> moto = command().orElseThrow(() -> new IllegalStateException(notInstalledMessage(required())));
+        return start(moto, LoopbackServer::freeLoopbackPort);
     }
 
     /**
-     * Starts moto_server on a port from {@code ports}; when another process takes that port first,
-     * tries the next one, {@value #BIND_ATTEMPTS} ports at most.
+     * Starts {@code moto} (the command without its host and port options) on a port from
+     * {@code ports}; when another process takes that port first, tries the next one,
+     * {@value #BIND_ATTEMPTS} ports at most.
      */
-    static MotoServer start(IntSupplier ports) {
-        List<String> moto = command().orElseThrow(() -> new IllegalStateException(notInstalledMessage(required())));
+    static MotoServer start(List<String> moto, IntSupplier ports) {
         String lastFailure = "";
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             int port = ports.getAsInt();
@@ -83,11 +84,13 @@ public final class MotoServer extends LoopbackServer {
             if (answers(process, port)) {
                 return new MotoServer(process, port);
             }
+            String outcome = process.isAlive() ? "did not answer within " + START_TIMEOUT.toSeconds() + " s"
+                    : "exited with status " + process.exitValue();
             stopTree(process);
+            output.awaitEnd();
             lastFailure = "port " + port + ": " + output;
             if (!output.contains("in use")) {
-                throw new IllegalStateException("moto_server did not answer on 127.0.0.1:" + port + " within "
-                        + START_TIMEOUT.toSeconds() + " s:\n" + output);
+                throw new IllegalStateException("moto_server on 127.0.0.1:" + port + " " + outcome + ":\n" + output);
             }
         }
         throw new IllegalStateException("moto_server found its port taken " + BIND_ATTEMPTS + " times; last "
@@ -118,7 +121,7 @@ public final class MotoServer extends LoopbackServer {
     }
 
     /** moto_server from PATH, else {@code python3 -m moto.server}; looked up once. */
-    private static Optional<List<String>> command() {
+    static Optional<List<String>> command() {
         Optional<List<String>> found = command;
         if (found == null) {
             found = onPath("moto_server").map(p -> List.of(p.toString()))

@@ -2,7 +2,6 @@ package dev.circuitlab.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,8 +50,15 @@ class MotoServerTest {
     }
 
     @Test
-    void closeStopsTheWholeProcessTreeAndFreesThePort() {
-        MotoServer moto = MotoServer.start();
+    void aTakenPortIsReplacedByAnotherAndCloseLeavesNoProcess() throws IOException {
+        MotoServer moto;
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AtomicInteger asked = new AtomicInteger();
+            int[] ports = {taken.getLocalPort(), LoopbackServer.freeLoopbackPort()};
+            moto = MotoServer.start(MotoServer.command().orElseThrow(), () -> ports[asked.getAndIncrement()]);
+            assertEquals(2, asked.get(), "a second port after moto could not bind the first");
+            assertEquals(ports[1], moto.port());
+        }
         List<ProcessHandle> tree = ProcessHandle.of(moto.pid()).orElseThrow().descendants().toList();
         assertFalse(tree.isEmpty(), "moto runs under its watchdog shell");
         moto.close();
@@ -63,30 +69,33 @@ class MotoServerTest {
         assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), moto.port()).close());
     }
 
+    /** A stand-in that fails like moto on a taken port, so the bounded retry costs no moto starts. */
     @Test
-    void aTakenPortIsReplacedByAnother() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            AtomicInteger asked = new AtomicInteger();
-            int[] ports = {taken.getLocalPort(), LoopbackServer.freeLoopbackPort()};
-            try (MotoServer moto = MotoServer.start(() -> ports[asked.getAndIncrement()])) {
-                assertEquals(2, asked.get(), "a second port after moto could not bind the first");
-                assertEquals(ports[1], moto.port());
-                assertNotEquals(taken.getLocalPort(), moto.port());
-            }
-        }
+    void givesUpWithTheServersOutputAfterABoundedNumberOfTakenPorts() {
+        List<String> alwaysTaken = List.of("/bin/sh", "-c", "echo \"Address already in use\"; exit 1", "moto-stand-in");
+        AtomicInteger asked = new AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> MotoServer.start(alwaysTaken, () -> freshPort(asked)).close());
+        assertEquals(MotoServer.BIND_ATTEMPTS, asked.get());
+        assertTrue(e.getMessage().contains("taken " + MotoServer.BIND_ATTEMPTS + " times"), e.getMessage());
+        assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
     }
 
     @Test
-    void givesUpWithMotosOutputAfterABoundedNumberOfTakenPorts() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            AtomicInteger asked = new AtomicInteger();
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MotoServer.start(() -> {
-                asked.incrementAndGet();
-                return taken.getLocalPort();
-            }).close());
-            assertEquals(MotoServer.BIND_ATTEMPTS, asked.get());
-            assertTrue(e.getMessage().contains("in use"), e.getMessage());
-        }
+    void anotherStartFailureIsReportedAtOnceWithTheOutput() {
+        List<String> broken = List.of("/bin/sh", "-c", "echo \"ModuleNotFoundError: No module named moto\"; exit 1",
+                "moto-stand-in");
+        AtomicInteger asked = new AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> MotoServer.start(broken, () -> freshPort(asked)).close());
+        assertEquals(1, asked.get(), "only a taken port is worth another attempt");
+        assertTrue(e.getMessage().contains("exited with status 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("No module named moto"), e.getMessage());
+    }
+
+    private static int freshPort(AtomicInteger asked) {
+        asked.incrementAndGet();
+        return LoopbackServer.freeLoopbackPort();
     }
 
     /** A JVM killed without running shutdown hooks closes moto's stdin; the watchdog then stops moto. */
