@@ -14,10 +14,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
- * A real DynamoDB-API endpoint for tests (dynalite, LocalStack or the one in DYNAMODB_ENDPOINT).
+ * A real DynamoDB-API endpoint for tests (dynalite, moto_server, LocalStack or the one in DYNAMODB_ENDPOINT).
  *
  * @param uri  where the API listens
- * @param kind "dynalite", "localstack" or "env"
+ * @param kind "dynalite", "moto", "localstack" or "env"
  */
 public record DynamoDbEndpoint(URI uri, String kind) {
 

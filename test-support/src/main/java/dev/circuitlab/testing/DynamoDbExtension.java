@@ -1,10 +1,14 @@
 package dev.circuitlab.testing;
 
 import java.net.URI;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -18,8 +22,10 @@ import org.testcontainers.utility.DockerImageName;
  * </ol>
  * Set {@code CIRCUITLAB_TEST_DYNAMODB=dynalite} to skip the Docker probe.
  * Use it with {@code @ExtendWith(DynamoDbExtension.class)} and a {@link DynamoDbEndpoint} parameter.
+ * Test classes annotated {@link OnMotoServer} get a run-wide moto_server instead, and are skipped
+ * (or fail, with {@code CIRCUITLAB_REQUIRE_MOTO=1}) where it is not installed.
  */
-public final class DynamoDbExtension implements ParameterResolver {
+public final class DynamoDbExtension implements ParameterResolver, ExecutionCondition {
 
     static final String LOCALSTACK_IMAGE = "localstack/localstack:4.4";
 
@@ -31,13 +37,49 @@ public final class DynamoDbExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext)
             throws ParameterResolutionException {
-        return shared(extensionContext);
+        return onMoto(extensionContext) ? sharedMoto(extensionContext) : shared(extensionContext);
+    }
+
+    /** Skips {@link OnMotoServer} classes where moto_server is missing, unless it is required. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (!onMoto(context)) {
+            return ConditionEvaluationResult.enabled("not a moto_server test");
+        }
+        return motoCondition(MotoServer.installed(), MotoServer.required());
+    }
+
+    static ConditionEvaluationResult motoCondition(boolean installed, boolean required) {
+        if (installed) {
+            return ConditionEvaluationResult.enabled("moto_server is installed");
+        }
+        String why = MotoServer.notInstalledMessage(required);
+        // When required, left enabled: starting the server then fails and the run reports it.
+        return required ? ConditionEvaluationResult.enabled(why) : ConditionEvaluationResult.disabled(why);
+    }
+
+    private static boolean onMoto(ExtensionContext context) {
+        return context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, OnMotoServer.class))
+                .isPresent();
     }
 
     /** The run-wide endpoint, started on first use. */
     public static DynamoDbEndpoint shared(ExtensionContext context) {
+        return runWide(context, "endpoint", DynamoDbExtension::startEndpoint);
+    }
+
+    /** The run-wide moto_server endpoint, started on first use. */
+    private static DynamoDbEndpoint sharedMoto(ExtensionContext context) {
+        return runWide(context, "moto", () -> {
+            MotoServer moto = MotoServer.start();
+            return new RunningEndpoint(new DynamoDbEndpoint(moto.endpoint(), "moto"), moto::close);
+        });
+    }
+
+    private static DynamoDbEndpoint runWide(ExtensionContext context, String key, Supplier<RunningEndpoint> start) {
         ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(DynamoDbExtension.class));
-        return store.getOrComputeIfAbsent("endpoint", k -> startEndpoint(), RunningEndpoint.class).endpoint();
+        return store.getOrComputeIfAbsent(key, k -> start.get(), RunningEndpoint.class).endpoint();
     }
 
     private static RunningEndpoint startEndpoint() {
