@@ -31,7 +31,13 @@ public final class HttpApiResponses {
     public static final HttpResponseData TIMED_OUT = HttpResponseData.json(504, "{\"message\":\"Endpoint request timed out\"}");
     public static final HttpResponseData THROTTLED = HttpResponseData.json(429, "{\"message\":\"Too Many Requests\"}");
     public static final HttpResponseData NOT_FOUND = HttpResponseData.json(404, "{\"message\":\"Not Found\"}");
-    public static final HttpResponseData TOO_LARGE = HttpResponseData.json(413, "{\"message\":\"Request Entity Too Large\"}");
+    /**
+     * The rest of the body is left unread, so the connection cannot carry another request: it is
+     * closed, and the client is told so (else it could reuse it and find it dead).
+     */
+    public static final HttpResponseData TOO_LARGE = new HttpResponseData(413,
+            List.of(Map.entry("Content-Type", "application/json"), Map.entry("Connection", "close")),
+            "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
 
     /** API Gateway's refusal of a request to an IAM route: 403 with {@code {"message": ...}}. */
     public static HttpResponseData forbidden(String message) {
