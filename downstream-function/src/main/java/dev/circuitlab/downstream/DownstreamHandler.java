@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * The downstream service the upstream protects itself from: {@code GET /downstream} answers a small
  * JSON payload, unless a fault says otherwise. Faults come from {@code X-Fault-*} request headers
- * (one request) or from the persistent fault managed with {@code GET|PUT|DELETE /faults} (every
- * request until it expires). Both work only when {@code FAULT_INJECTION_ENABLED=true}.
+ * (one request; only on requests authorized with IAM) or from the persistent fault managed with
+ * {@code GET|PUT|DELETE /faults} (every request until it expires). Both work only when
+ * {@code FAULT_INJECTION_ENABLED=true}; every route needs IAM in API Gateway.
  *
  * <p>The handler only wires and routes; the domain lives in {@link FaultConfigParser},
  * {@link FaultInjector}, {@link FaultStore} and {@link ActiveFaultCache}. Failures map to JSON
@@ -124,8 +125,11 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
         FaultConfig fault = FaultConfig.NONE;
         String source = null;
         if (config.faultInjectionEnabled()) {
-            // Headers win over the persistent fault, and skip its read entirely.
-            Optional<FaultConfig> perRequest = parser.parseHeaders(request::header);
+            // Headers win over the persistent fault, and skip its read entirely. Only a request API
+            // Gateway authorized with IAM may use them (in AWS every route here needs IAM; an invoke
+            // event without the authorizer has its X-Fault-* headers ignored).
+            Optional<FaultConfig> perRequest = request.iamAuthorized()
+                    ? parser.parseHeaders(request::header) : Optional.empty();
             fault = perRequest.orElseGet(activeFault::current);
             source = perRequest.isPresent() ? "header" : "persistent";
         }

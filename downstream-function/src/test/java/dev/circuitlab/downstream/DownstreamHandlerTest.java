@@ -337,6 +337,22 @@ class DownstreamHandlerTest {
         }
 
         @Test
+        void withoutTheIamAuthorizerFaultHeadersAreIgnoredAndThePersistentFaultStillApplies() {
+            DownstreamHandler handler = handler();
+            APIGatewayV2HTTPEvent anonymous = request("GET", "/downstream").withoutIamAuthorizer()
+                    .header("x-fault-mode", "error").header("x-fault-latency-ms", "garbage").build();
+
+            APIGatewayV2HTTPResponse response = call(handler, anonymous);
+
+            assertPayload(response);
+            assertNull(header(response, "X-Fault-Injected"));
+
+            faults.store().write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
+            assertInjected(call(handler(), request("GET", "/downstream").withoutIamAuthorizer()
+                    .header("x-fault-mode", "none").build()), 503, "unavailable");
+        }
+
+        @Test
         void headerModeNoneSwitchesThePersistentFaultOffForOneRequest() {
             faults.store().write(new FaultConfig(FaultMode.UNAVAILABLE, 1.0, null, 503, START.plusSeconds(300)));
             DownstreamHandler handler = handler();

@@ -6,7 +6,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** HTTP API (payload 2.0) events the way API Gateway builds them: lowercased header names, $default stage. */
+/**
+ * HTTP API (payload 2.0) events the way API Gateway builds them for this function: lowercased header
+ * names, $default stage, and (every route needs IAM) the IAM authorizer in the request context
+ * unless {@link #withoutIamAuthorizer()}.
+ */
 final class HttpApiEventBuilder {
 
     static final String REQUEST_ID = "apigw-request-0001";
@@ -18,6 +22,7 @@ final class HttpApiEventBuilder {
     private boolean base64;
     private String stage = "$default";
     private String requestId = REQUEST_ID;
+    private boolean iamAuthorizer = true;
 
     private HttpApiEventBuilder(String method, String path) {
         this.method = method;
@@ -71,6 +76,12 @@ final class HttpApiEventBuilder {
         return this;
     }
 
+    /** As a direct invoke with an event that SAM did not generate for an IAM route. */
+    HttpApiEventBuilder withoutIamAuthorizer() {
+        this.iamAuthorizer = false;
+        return this;
+    }
+
     APIGatewayV2HTTPEvent build() {
         String rawPath = "$default".equals(stage) ? path : "/" + stage + path;
         return APIGatewayV2HTTPEvent.builder()
@@ -85,6 +96,15 @@ final class HttpApiEventBuilder {
                         .withRouteKey(method + " " + path)
                         .withStage(stage)
                         .withRequestId(requestId)
+                        .withAuthorizer(iamAuthorizer ? APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
+                                        .withAccessKey("AKIAUPSTREAMROLE")
+                                        .withAccountId("123456789012")
+                                        .withCallerId("AROAUPSTREAM:upstream")
+                                        .withUserArn("arn:aws:sts::123456789012:assumed-role/upstream/upstream")
+                                        .withUserId("AROAUPSTREAM:upstream")
+                                        .build())
+                                .build() : null)
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(method)
                                 .withPath(rawPath)

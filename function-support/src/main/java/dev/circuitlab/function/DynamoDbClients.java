@@ -2,14 +2,6 @@ package dev.circuitlab.function;
 
 import java.net.URI;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -33,12 +25,7 @@ public final class DynamoDbClients {
     /**
      * @param endpoint    a local DynamoDB-API server, or null for AWS
      * @param region      null: the SDK's default region chain
-     * @param environment the function's environment. With an endpoint override, credentials come from
-     *                    its {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}/{@code AWS_SESSION_TOKEN},
-     *                    else the process's variables or system properties, else dummies (local servers
-     *                    accept any); never a profile or instance-metadata lookup, so a local run does
-     *                    not reach beyond loopback. Without one, the SDK's default chain (refreshing,
-     *                    SnapStart-safe) is used.
+     * @param environment the function's environment (the credentials: {@link FunctionCredentials})
      * @throws IllegalArgumentException when the client cannot be built (no region anywhere)
      */
     public static DynamoDbClient create(DynamoDbClientSettings settings, URI endpoint, String region,
@@ -62,32 +49,14 @@ public final class DynamoDbClients {
             builder.region(Region.of(region));
         }
         if (endpoint != null) {
-            builder.endpointOverride(endpoint).credentialsProvider(localCredentials(environment));
-        } else {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+            builder.endpointOverride(endpoint);
         }
+        builder.credentialsProvider(FunctionCredentials.provider(endpoint, environment));
         try {
             return builder.build();
         } catch (SdkClientException e) {
             throw new IllegalArgumentException("cannot build the DynamoDB client (set " + FunctionEnvironment.AWS_REGION
                     + ", or " + FunctionEnvironment.DYNAMODB_ENDPOINT + " for a local server): " + e.getMessage(), e);
         }
-    }
-
-    private static AwsCredentialsProvider localCredentials(Map<String, String> environment) {
-        FunctionEnvironment env = new FunctionEnvironment(environment);
-        String key = env.optional("AWS_ACCESS_KEY_ID");
-        String secret = env.optional("AWS_SECRET_ACCESS_KEY");
-        AwsCredentialsProvider dummies = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        if (key != null && secret != null) {
-            String token = env.optional("AWS_SESSION_TOKEN");
-            return StaticCredentialsProvider.create(token == null
-                    ? AwsBasicCredentials.create(key, secret)
-                    : AwsSessionCredentials.create(key, secret, token));
-        }
-        return AwsCredentialsProviderChain.builder()
-                .credentialsProviders(EnvironmentVariableCredentialsProvider.create(),
-                        SystemPropertyCredentialsProvider.create(), dummies)
-                .build();
     }
 }

@@ -34,6 +34,7 @@ public final class HttpApiRequest {
     private final boolean base64;
     private final String gatewayRequestId;
     private final String lambdaRequestId;
+    private final boolean iamAuthorized;
 
     private HttpApiRequest(APIGatewayV2HTTPEvent event, Context context) {
         APIGatewayV2HTTPEvent.RequestContext requestContext = event == null ? null : event.getRequestContext();
@@ -51,6 +52,8 @@ public final class HttpApiRequest {
         this.base64 = event != null && event.getIsBase64Encoded();
         this.gatewayRequestId = requestContext == null ? null : requestContext.getRequestId();
         this.lambdaRequestId = context == null ? null : context.getAwsRequestId();
+        this.iamAuthorized = requestContext != null && requestContext.getAuthorizer() != null
+                && requestContext.getAuthorizer().getIam() != null;
     }
 
     /** @param context Lambda's context, or null (a hand-made invocation) */
@@ -71,6 +74,15 @@ public final class HttpApiRequest {
     /** The raw path without a named stage's prefix; a trailing slash is kept. */
     public String path() {
         return path;
+    }
+
+    /**
+     * API Gateway authorized the request with IAM (a signed request to an IAM route): the event
+     * carries {@code requestContext.authorizer.iam}. Callers cannot forge it; only a direct invocation
+     * can (and whoever may invoke the function may do anything with it anyway).
+     */
+    public boolean iamAuthorized() {
+        return iamAuthorized;
     }
 
     /** A header by name, ignoring case; null when absent. */

@@ -9,6 +9,7 @@ import dev.circuitlab.local.lambda.InvocationResult;
 import dev.circuitlab.local.template.HttpRoute;
 import dev.circuitlab.local.template.SamTemplate;
 import dev.circuitlab.testing.DynaliteServer;
+import dev.circuitlab.testing.LocalCredentials;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -36,7 +37,7 @@ public final class LabCommand {
     static final int USAGE = 2;
 
     private static final String USAGE_TEXT = """
-            usage: lab start-api [--port N] [--parameter-overrides K=V ...] [--dynamodb-endpoint URL] [--template FILE]
+            usage: lab start-api [--port N] [--parameter-overrides K=V ...] [--dynamodb-endpoint URL] [--template FILE] [--no-auth]
                    lab invoke <FunctionLogicalId> [-e EVENT.json|-] [--parameter-overrides K=V ...] [--dynamodb-endpoint URL] [--template FILE]""";
 
     private final PrintStream out;
@@ -104,10 +105,12 @@ public final class LabCommand {
                 + "; tables: " + String.join(", ", runtime.template().tables().stream().map(t -> t.tableName()).toList()));
         err.println("Dashboard: " + runtime.baseUrl() + LocalDashboard.PATH);
         err.println("Local metrics: " + runtime.baseUrl() + "/_local/metrics   Stop: Ctrl-C");
+        printCredentials(runtime);
         out.println("Running on " + runtime.baseUrl());
         for (HttpRoute r : runtime.routes().routes()) {
-            out.println(String.format(Locale.ROOT, "  %-7s %s%s -> %s", r.method(), runtime.baseUrl(),
-                    r.path().equals(HttpRoute.DEFAULT_ROUTE) ? "/*" : r.path(), r.functionId()));
+            out.println(String.format(Locale.ROOT, "  %-7s %s%s -> %s%s", r.method(), runtime.baseUrl(),
+                    r.path().equals(HttpRoute.DEFAULT_ROUTE) ? "/*" : r.path(), r.functionId(),
+                    r.iamAuth() ? "  (IAM: SigV4)" : ""));
         }
         out.flush();
         try {
@@ -116,6 +119,26 @@ public final class LabCommand {
             Thread.currentThread().interrupt();
         }
         return OK;
+    }
+
+    /**
+     * How to sign: IAM routes take the credentials from the AWS_* variables, else local/local. A
+     * secret that came from the environment is never printed, only the variables to use.
+     */
+    private void printCredentials(LocalRuntime runtime) {
+        LocalCredentials c = runtime.credentials();
+        if (!runtime.verifiesSignatures()) {
+            err.println("IAM routes: --no-auth, unsigned requests are accepted");
+            return;
+        }
+        String user = c.isDefaultPair() ? c.accessKeyId() + ":" + c.secretAccessKey()
+                : "\"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\"";
+        err.println("IAM routes need SigV4: access key " + c.accessKeyId()
+                + (c.isDefaultPair() ? ", secret " + c.secretAccessKey() : " (secret from AWS_SECRET_ACCESS_KEY)")
+                + ", region " + c.region() + (c.sessionToken() == null ? "" : ", session token from AWS_SESSION_TOKEN"));
+        err.println("  curl --aws-sigv4 \"" + c.curlSigV4Provider() + "\" --user " + user
+                + (c.sessionToken() == null ? "" : " -H \"x-amz-security-token: $AWS_SESSION_TOKEN\"")
+                + " " + runtime.baseUrl() + "/faults");
     }
 
     private int invoke(Arguments a) {
@@ -197,6 +220,7 @@ public final class LabCommand {
         String template;
         String projectRoot;
         URI dynamoDbEndpoint;
+        boolean noAuth;
         final Map<String, String> overrides = new LinkedHashMap<>();
 
         static Arguments parse(String[] args) {
@@ -219,6 +243,7 @@ public final class LabCommand {
                     case "--event", "-e" -> a.eventFile = inlineValue != null ? inlineValue : value(args, ++i, arg);
                     case "--dynamodb-endpoint" -> a.dynamoDbEndpoint =
                             endpoint(inlineValue != null ? inlineValue : value(args, ++i, arg));
+                    case "--no-auth" -> a.noAuth = true;
                     case "--parameter-overrides" -> {
                         int taken = 0;
                         while (i + 1 < args.length && !args[i + 1].startsWith("-")) {
@@ -249,7 +274,8 @@ public final class LabCommand {
             Path root = projectRoot != null ? Path.of(projectRoot) : defaultRoot();
             RuntimeOptions o = RuntimeOptions.forProject(root, port == null ? (command.equals("invoke") ? 0 : 3000) : port)
                     .withParameterOverrides(overrides)
-                    .withConsole(console, accessLog);
+                    .withConsole(console, accessLog)
+                    .withSignatureVerification(!noAuth);
             if (template != null) {
                 o = o.withTemplate(Path.of(template));
             }

@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.circuitlab.local.dashboard.LocalDashboard;
 import dev.circuitlab.local.dynamodb.LocalDynamoDb;
+import dev.circuitlab.local.http.IamCaller;
 import dev.circuitlab.local.http.LocalApiServer;
+import dev.circuitlab.local.http.RouteGuard;
 import dev.circuitlab.local.http.RouteTable;
+import dev.circuitlab.local.http.SigV4Verifier;
 import dev.circuitlab.local.lambda.InvocationResult;
 import dev.circuitlab.local.lambda.LocalLambdaService;
 import dev.circuitlab.local.lambda.StandardStreamRouter;
 import dev.circuitlab.local.template.LocalBindings;
 import dev.circuitlab.local.template.ResolvedTemplate;
 import dev.circuitlab.local.template.SamTemplate;
+import dev.circuitlab.testing.LocalCredentials;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +43,8 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalLambdaService lambdas;
     private RouteTable routes;
     private LocalDashboard dashboard;
+    private LocalCredentials credentials;
+    private boolean verifiesSignatures;
     private boolean closed;
 
     private LocalRuntime(PrintStream console) {
@@ -82,7 +89,7 @@ public final class LocalRuntime implements AutoCloseable {
         template.warnings().forEach(w -> console.println("warning: " + w));
         lambdas = new LocalLambdaService(template, Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : LocalRuntime.class.getClassLoader(),
-                mapper, console, options.defaultConcurrency());
+                mapper, console, options.defaultConcurrency(), options.credentials());
         dynamoDb.createTables(template.tables(), console);
 
         dashboard = LocalDashboard.start(samTemplate, bindings, lambdas, server, mapper);
@@ -90,7 +97,15 @@ public final class LocalRuntime implements AutoCloseable {
 
         routes = new RouteTable(template.routes());
         routes.conflicts().forEach(c -> console.println("warning: " + c));
-        server.start(routes, lambdas, mapper, options.accessLog() ? console : null);
+        credentials = options.credentials();
+        RouteGuard guard = new RouteGuard(template.apis(),
+                options.verifySignatures() ? new SigV4Verifier(credentials, Clock.systemUTC()) : null,
+                IamCaller.local(credentials.accessKeyId()));
+        verifiesSignatures = guard.verifiesSignatures();
+        if (!verifiesSignatures) {
+            console.println("warning: --no-auth: IAM routes accept unsigned requests (API Gateway would answer 403)");
+        }
+        server.start(routes, guard, lambdas, mapper, options.accessLog() ? console : null);
     }
 
     private static LocalBindings bindings(RuntimeOptions options, String baseUrl, String dynamoDbEndpoint) {
@@ -160,6 +175,16 @@ public final class LocalRuntime implements AutoCloseable {
     /** The live dashboard at {@code /_dashboard}, and the metrics it draws. */
     public LocalDashboard dashboard() {
         return dashboard;
+    }
+
+    /** What signatures on IAM routes must be made with (and what the functions sign their calls with). */
+    public LocalCredentials credentials() {
+        return credentials;
+    }
+
+    /** False with {@code --no-auth}. */
+    public boolean verifiesSignatures() {
+        return verifiesSignatures;
     }
 
     public URI dynamoDbEndpoint() {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real template and handlers on the local runtime, driven with plain HTTP only: the circuit
- * goes CLOSED → OPEN → HALF_OPEN → CLOSED through the downstream's {@code /faults} API, with a
+ * The real template and handlers on the local runtime, driven over HTTP only (the IAM routes with
+ * signed requests): the circuit goes CLOSED → OPEN → HALF_OPEN → CLOSED through the downstream's
+ * {@code /faults} API, with a
  * 1.5 s open duration from the parameter overrides. Downstream invocation counts come from
  * {@code /_local/metrics}: they prove that OPEN makes no downstream call and that HALF_OPEN lets
  * exactly the permitted probe through while 20 requests arrive at once.
@@ -29,6 +30,8 @@ class CircuitWalkTest {
     private static final int BURST = 20;
     private static LocalRuntime runtime;
     private static LocalHttp http;
+    /** The fault and circuit APIs are IAM routes: signed like the README's curl lines. */
+    private static LocalHttp operator;
 
     @BeforeAll
     static void start() {
@@ -42,8 +45,11 @@ class CircuitWalkTest {
                         "CircuitCallTimeoutMs", "5000",
                         "CircuitProbeLeaseMs", "6000",
                         // Room for all 20 concurrent requests: the test is about the breaker, not throttling.
-                        "UpstreamReservedConcurrency", Integer.toString(BURST))));
+                        "UpstreamReservedConcurrency", Integer.toString(BURST),
+                        "ApiThrottlingRateLimit", "1000",
+                        "ApiThrottlingBurstLimit", "1000")));
         http = new LocalHttp(runtime.baseUrl());
+        operator = LocalHttp.signed(runtime);
     }
 
     @AfterAll
@@ -78,13 +84,13 @@ class CircuitWalkTest {
     }
 
     private static JsonNode circuit() {
-        HttpResponse<String> r = http.get("/circuits/downstream");
+        HttpResponse<String> r = operator.get("/circuits/downstream");
         assertEquals(200, r.statusCode(), r.body());
         return json(r);
     }
 
     private static void putFault(String body) {
-        HttpResponse<String> r = http.send("PUT", "/faults", body);
+        HttpResponse<String> r = operator.send("PUT", "/faults", body);
         assertTrue(r.statusCode() == 200 || r.statusCode() == 201, r.statusCode() + " " + r.body());
     }
 
@@ -161,7 +167,7 @@ class CircuitWalkTest {
         assertEquals(1, halfOpen.get("halfOpenSuccesses").asInt());
 
         // HALF_OPEN → CLOSED: the second successful probe closes the circuit.
-        HttpResponse<String> delete = http.send("DELETE", "/faults", null);
+        HttpResponse<String> delete = operator.send("DELETE", "/faults", null);
         assertTrue(delete.statusCode() / 100 == 2, delete.statusCode() + " " + delete.body());
         HttpResponse<String> probe = http.get("/upstream");
         assertEquals(200, probe.statusCode(), probe.body());

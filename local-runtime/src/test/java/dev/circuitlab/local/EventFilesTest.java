@@ -14,6 +14,7 @@ import dev.circuitlab.local.template.LocalBindings;
 import dev.circuitlab.local.template.SamTemplate;
 import dev.circuitlab.testing.DynaliteServer;
 import dev.circuitlab.testing.DynamoDbEndpoint;
+import dev.circuitlab.testing.SigV4Requests;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,7 +109,9 @@ class EventFilesTest {
         HttpResponse<String> viaApi;
         try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.forProject(Fixtures.projectRoot(), 0)
                 .withParameterOverrides(OVERRIDES).withDynamoDbEndpoint(dynalite.endpoint()))) {
-            viaApi = new LocalHttp(runtime.baseUrl()).send(request(runtime.baseUrl(), event));
+            // An IAM route's event carries the authorizer; over HTTP the request is signed instead.
+            viaApi = new LocalHttp(runtime.baseUrl()).send(request(runtime.baseUrl(), event,
+                    match.route().iamAuth() ? new SigV4Requests(runtime.credentials()) : null));
         }
 
         boolean random = event.at("/headers/x-fault-probability").isTextual();
@@ -144,21 +148,27 @@ class EventFilesTest {
         return payload;
     }
 
-    private static HttpRequest request(String baseUrl, ObjectNode event) {
+    /** The event's request over HTTP; signed with {@code signer} when it is not null. */
+    private static HttpRequest request(String baseUrl, ObjectNode event, SigV4Requests signer) {
         String query = event.path("rawQueryString").asText("");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + event.get("rawPath").asText()
-                + (query.isEmpty() ? "" : "?" + query)));
+        URI uri = URI.create(baseUrl + event.get("rawPath").asText() + (query.isEmpty() ? "" : "?" + query));
+        Map<String, String> headers = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> h : event.path("headers").properties()) {
             if (!TRANSPORT_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                b.header(h.getKey(), h.getValue().asText());
+                headers.put(h.getKey(), h.getValue().asText());
             }
         }
         JsonNode body = event.get("body");
-        byte[] bytes = body == null || body.isNull() ? new byte[0]
+        byte[] bytes = body == null || body.isNull() ? null
                 : event.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(body.asText())
                 : body.asText().getBytes(StandardCharsets.UTF_8);
         String method = event.at("/requestContext/http/method").asText();
-        return b.method(method, bytes.length == 0 ? HttpRequest.BodyPublishers.noBody()
+        if (signer != null) {
+            return signer.builder(method, uri, headers, bytes).build();
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        headers.forEach(b::header);
+        return b.method(method, bytes == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circuitlab.testing.DynaliteServer;
+import dev.circuitlab.testing.LocalCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -175,5 +176,14 @@ class LabCommandTest {
                 "A=1", "B=x=y", "ParameterKey=C,ParameterValue=3", "D=4 E=5", "--port", "9"});
         assertEquals(Map.of("A", "1", "B", "x=y", "C", "3", "D", "4", "E", "5"), a.overrides);
         assertEquals(9, a.port);
+    }
+
+    @Test
+    void signaturesAreCheckedUnlessNoAuthIsAskedFor() {
+        RuntimeOptions checked = LabCommand.Arguments.parse(new String[] {"start-api"}).options(true, System.err);
+        RuntimeOptions open = LabCommand.Arguments.parse(new String[] {"start-api", "--no-auth"}).options(true, System.err);
+        assertTrue(checked.verifySignatures());
+        assertFalse(open.verifySignatures());
+        assertEquals(LocalCredentials.fromEnvironment(System.getenv()), checked.credentials());
     }
 }

@@ -1,25 +1,46 @@
 package dev.circuitlab.local;
 
+import dev.circuitlab.testing.LocalCredentials;
+import dev.circuitlab.testing.SigV4Requests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Plain HTTP calls to the local server, as a user's curl would make them. */
+/**
+ * HTTP calls to the local server as a user's curl would make them: plain, or (built with
+ * credentials) signed like {@code curl --aws-sigv4}, for IAM routes.
+ */
 public final class LocalHttp {
 
     private final String baseUrl;
+    private final SigV4Requests signer;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** Unsigned requests. */
     public LocalHttp(String baseUrl) {
         this.baseUrl = baseUrl;
+        this.signer = null;
+    }
+
+    /** Every request signed with {@code credentials}. */
+    public LocalHttp(String baseUrl, LocalCredentials credentials) {
+        this.baseUrl = baseUrl;
+        this.signer = new SigV4Requests(credentials);
+    }
+
+    /** Signed with the credentials the runtime checks. */
+    public static LocalHttp signed(LocalRuntime runtime) {
+        return new LocalHttp(runtime.baseUrl(), runtime.credentials());
     }
 
     public HttpResponse<String> get(String path) {
@@ -45,11 +66,23 @@ public final class LocalHttp {
         return client.sendAsync(request(method, path, null), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request with a body (sent as JSON when signed) and these extra headers, signed when this client signs. */
+    public HttpRequest request(String method, String path, String body, Map<String, String> headers) {
+        URI uri = URI.create(baseUrl + path);
+        byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder b;
+        if (signer != null) {
+            b = signer.builder(method, uri, headers, bytes);
+        } else {
+            b = HttpRequest.newBuilder(uri).method(method, bytes == null
+                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+            headers.forEach(b::header);
+        }
+        return b.timeout(Duration.ofSeconds(30)).build();
+    }
+
     public HttpRequest request(String method, String path, String body) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        return request(method, path, body, Map.of());
     }
 
     public HttpClient client() {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.circuitlab.local.fixtures.EchoHandler;
 import dev.circuitlab.local.lambda.ExecutionEnvironmentPool;
 import dev.circuitlab.local.lambda.FunctionLog;
+import dev.circuitlab.testing.LocalCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
@@ -34,6 +35,7 @@ class LocalRuntimeTest {
     private static final ByteArrayOutputStream CONSOLE = new ByteArrayOutputStream();
     private static LocalRuntime runtime;
     private static LocalHttp http;
+    private static LocalHttp signed;
 
     @BeforeAll
     static void start() {
@@ -42,6 +44,7 @@ class LocalRuntimeTest {
                 .withParameterOverrides(Map.of("EchoTimeout", "1", "EchoConcurrency", "2"))
                 .withConsole(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8), true));
         http = new LocalHttp(runtime.baseUrl());
+        signed = LocalHttp.signed(runtime);
     }
 
     @AfterAll
@@ -90,7 +93,7 @@ class LocalRuntimeTest {
 
     @Test
     void pathParametersProxyPathsAndBodies() {
-        assertEquals("a b", json(http.get("/items/a%20b")).at("/pathParameters/id").asText());
+        assertEquals("a b", json(signed.get("/items/a%20b")).at("/pathParameters/id").asText());
         JsonNode proxy = json(http.send("DELETE", "/files/x/y.txt", null));
         assertEquals("x/y.txt", proxy.at("/pathParameters/proxy").asText());
         assertEquals("DELETE", proxy.get("method").asText());
@@ -99,6 +102,40 @@ class LocalRuntimeTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"k\":\"v\"}")).build());
         assertEquals("{\"k\":\"v\"}", json(post).get("body").asText());
         assertFalse(json(post).get("isBase64Encoded").asBoolean());
+    }
+
+    @Test
+    void iamRoutesNeedAValidSignatureAndTheFunctionSeesTheCaller() {
+        HttpResponse<String> unsigned = http.get("/items/1");
+        assertEquals(403, unsigned.statusCode());
+        assertEquals("{\"message\":\"Forbidden\"}", unsigned.body());
+
+        HttpResponse<String> wrongSecret = new LocalHttp(runtime.baseUrl(), runtime.credentials().withSecret("guess"))
+                .get("/items/1");
+        assertEquals(403, wrongSecret.statusCode());
+        assertTrue(wrongSecret.body().contains("signature we calculated does not match"), wrongSecret.body());
+
+        LocalCredentials otherKey = new LocalCredentials("AKIAOTHER", "local", null, runtime.credentials().region());
+        HttpResponse<String> unknownKey = new LocalHttp(runtime.baseUrl(), otherKey).get("/items/1");
+        assertEquals(403, unknownKey.statusCode());
+        assertEquals("{\"message\":\"The security token included in the request is invalid.\"}", unknownKey.body());
+
+        HttpResponse<String> ok = signed.get("/items/1");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(runtime.credentials().accessKeyId(), json(ok).at("/iam/accessKey").asText());
+        assertEquals("arn:aws:iam::123456789012:user/local", json(ok).at("/iam/userArn").asText());
+        assertTrue(json(http.get("/echo")).get("iam").isNull(), "a public route has no IAM caller");
+    }
+
+    @Test
+    void theStagesRouteThrottlingAnswers429LikeApiGateway() {
+        // OtherApi: burst 2, then one token per 100 s; each route has its own bucket.
+        assertEquals(201, http.get("/throttled").statusCode());
+        assertEquals(201, http.get("/throttled").statusCode());
+        HttpResponse<String> throttled = http.get("/throttled");
+        assertEquals(429, throttled.statusCode());
+        assertEquals("{\"message\":\"Too Many Requests\"}", throttled.body());
+        assertEquals(0, pool("PlainFunction").metrics().throttles(), "throttled before any function ran");
     }
 
     @Test

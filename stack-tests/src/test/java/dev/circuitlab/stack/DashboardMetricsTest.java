@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.circuitlab.local.LocalRuntime;
 import dev.circuitlab.local.RuntimeOptions;
+import dev.circuitlab.testing.SigV4Requests;
 import dev.circuitlab.local.dashboard.LocalDashboard;
 import dev.circuitlab.local.dashboard.MetricKey;
 import dev.circuitlab.local.lambda.ExecutionEnvironmentPool;
@@ -60,6 +61,8 @@ class DashboardMetricsTest {
     private static final int BURST = 8;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Every request is signed: the walk uses the IAM routes (faults, circuits, the downstream) too. */
+    private SigV4Requests signer;
 
     @Test
     void everyTemplateMetricIsEmittedAndEveryEmittedMetricIsOnTheDashboard() throws Exception {
@@ -77,6 +80,7 @@ class DashboardMetricsTest {
             dashboard = runtime.dashboard();
             upstreamEnvironment = new HashMap<>(runtime.template().function("UpstreamFunction").orElseThrow()
                     .environment());
+            signer = new SigV4Requests(runtime.credentials());
             walk(runtime.baseUrl(), dashboard);
             awaitIdle(runtime);
         }
@@ -218,13 +222,8 @@ class DashboardMetricsTest {
         return http.send(request(base, method, path, body), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpRequest request(String base, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return b.build();
+    private HttpRequest request(String base, String method, String path, String body) {
+        return signer.json(method, URI.create(base + path), body).timeout(Duration.ofSeconds(20)).build();
     }
 
     private static void expect(int status, HttpResponse<String> r) {

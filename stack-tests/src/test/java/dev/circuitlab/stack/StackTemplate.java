@@ -3,12 +3,16 @@ package dev.circuitlab.stack;
 import dev.circuitlab.local.template.CloudFormationYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** template.yaml as plain maps (intrinsics in long form), with the few look-ups these tests need. */
 final class StackTemplate {
@@ -32,6 +36,10 @@ final class StackTemplate {
 
     static StackTemplate load() {
         return new StackTemplate(CloudFormationYaml.load(projectRoot().resolve("template.yaml")));
+    }
+
+    Map<String, Object> root() {
+        return root;
     }
 
     Map<String, Object> resources() {
@@ -75,6 +83,56 @@ final class StackTemplate {
                             grants.computeIfAbsent(table, k -> new LinkedHashSet<>()).add(action.toString());
                         }
                     }
+                }
+            }
+        }
+        return grants;
+    }
+
+    /** One HttpApi event: where it is served and whether it needs a SigV4 signature. */
+    record Route(String functionId, String apiId, String method, String path, boolean iam) {
+        String routeKey() {
+            return method + " " + path;
+        }
+    }
+
+    /** Every HttpApi event of every function; an event without ApiId is on the implicit API ("ServerlessHttpApi"). */
+    List<Route> httpApiRoutes() {
+        List<Route> routes = new ArrayList<>();
+        for (String fn : resourcesOfType("AWS::Serverless::Function")) {
+            for (Object event : map(properties(fn).get("Events")).values()) {
+                Map<String, Object> e = map(event);
+                if (!"HttpApi".equals(e.get("Type"))) {
+                    continue;
+                }
+                Map<String, Object> p = map(e.get("Properties"));
+                Object api = map(p.get("ApiId")).get("Ref");
+                routes.add(new Route(fn, api == null ? "ServerlessHttpApi" : api.toString(), String.valueOf(p.get("Method")),
+                        String.valueOf(p.get("Path")), "AWS_IAM".equals(map(p.get("Auth")).get("Authorizer"))));
+            }
+        }
+        return routes;
+    }
+
+    /**
+     * The {@code execute-api:Invoke} grants of a function, as "ApiLogicalId METHOD /path" from
+     * resources written {@code !Sub "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/<stage>/METHOD/path"}.
+     */
+    Set<String> executeApiGrants(String functionId) {
+        Set<String> grants = new TreeSet<>();
+        Pattern arn = Pattern.compile(
+                "arn:\\$\\{AWS::Partition}:execute-api:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:\\$\\{(\\w+)}/\\$default/([A-Z*]+)(/.*)");
+        for (Object policy : list(properties(functionId).get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                Map<String, Object> s = map(statement);
+                if (!"Allow".equals(s.get("Effect")) || !asList(s.get("Action")).contains("execute-api:Invoke")) {
+                    continue;
+                }
+                for (Object resource : asList(s.get("Resource"))) {
+                    Object sub = map(resource).get("Fn::Sub");
+                    Matcher m = arn.matcher(String.valueOf(sub));
+                    grants.add(m.matches() ? m.group(1) + " " + m.group(2) + " " + m.group(3)
+                            : "unrecognised resource " + resource);
                 }
             }
         }

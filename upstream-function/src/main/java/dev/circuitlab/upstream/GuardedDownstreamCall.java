@@ -13,10 +13,7 @@ import dev.circuitlab.upstream.DownstreamClient.DownstreamResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /upstream}: the downstream call, through the breaker.
@@ -32,8 +29,9 @@ import java.util.regex.Pattern;
  *   <li>{@code BREAKER_ENABLED=false}: the same call without the breaker (no DynamoDB access),
  *       {@code X-Circuit-State: BYPASSED}.</li>
  * </ul>
- * Request headers named {@code X-Fault-*} are forwarded to the downstream, so per-request fault
- * injection can be driven through the upstream. One JSON log line per call (circuit id, state, request
+ * Request headers named {@code X-Fault-*} are forwarded to the downstream only for IAM-authorized
+ * requests ({@link FaultHeaderPolicy}), so operators can drive per-request fault injection through
+ * the upstream and anonymous callers cannot. One JSON log line per call (circuit id, state, request
  * id, outcome). The downstream latency is measured here, around the HTTP call; the breaker's own
  * events reach the metrics through {@link CircuitMetricsListener}, and without a breaker
  * ({@code BREAKER_ENABLED=false}) this class records the call outcomes itself.
@@ -41,11 +39,6 @@ import java.util.regex.Pattern;
 final class GuardedDownstreamCall {
 
     static final String BYPASSED = "BYPASSED";
-
-    /** Names the downstream understands are short; anything odd is rejected rather than forwarded. */
-    private static final Pattern FAULT_HEADER_NAME = Pattern.compile("(?i)x-fault-[a-z0-9-]{1,40}");
-    private static final Pattern FAULT_HEADER_VALUE = Pattern.compile("[\\x20-\\x7E]{0,256}");
-    private static final int MAX_FAULT_HEADERS = 10;
 
     private final UpstreamConfig config;
     private final ResettableBreaker breaker;
@@ -68,12 +61,14 @@ final class GuardedDownstreamCall {
 
     HttpApiResponse handle(HttpApiRequest request) {
         long started = System.nanoTime();
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        String badHeader = faultHeaders(request, forwarded);
-        if (badHeader != null) {
-            return HttpApiResponse.error(400, "invalid fault header", "header", badHeader,
-                    "expected", "at most " + MAX_FAULT_HEADERS + " X-Fault-* headers with printable ASCII values"
-                            + " of at most 256 characters");
+        Map<String, String> forwarded;
+        switch (FaultHeaderPolicy.decide(request)) {
+            case FaultHeaderPolicy.Invalid invalid -> {
+                return HttpApiResponse.error(400, "invalid fault header", "header", invalid.header(),
+                        "expected", "at most " + FaultHeaderPolicy.MAX_HEADERS + " X-Fault-* headers with printable"
+                                + " ASCII values of at most 256 characters");
+            }
+            case FaultHeaderPolicy.Forward forward -> forwarded = forward.headers();
         }
         if (!config.breakerEnabled()) {
             return bypass(request, forwarded, started);
@@ -190,24 +185,9 @@ final class GuardedDownstreamCall {
         return HttpApiResponse.json(reason == FailureReason.TIMEOUT ? 504 : 502, body);
     }
 
-    /** Collects the X-Fault-* headers to forward; returns the name of an unacceptable one, or null. */
-    private static String faultHeaders(HttpApiRequest request, Map<String, String> into) {
-        for (Map.Entry<String, String> h : request.headers().entrySet()) {
-            String name = h.getKey();
-            if (!name.toLowerCase(Locale.ROOT).startsWith("x-fault-")) {
-                continue;
-            }
-            if (!FAULT_HEADER_NAME.matcher(name).matches() || !FAULT_HEADER_VALUE.matcher(h.getValue()).matches()
-                    || into.size() >= MAX_FAULT_HEADERS) {
-                return name.length() > 64 ? name.substring(0, 64) : name;
-            }
-            into.put(name, h.getValue());
-        }
-        return null;
-    }
-
     private void logCall(HttpApiRequest request, String state, String outcome, FailureReason reason,
                          DownstreamResponse response, int status, long startedNanos, Permission permission) {
+        int ignoredFaultHeaders = FaultHeaderPolicy.ignored(request);
         callLog.info("upstream call",
                 "circuitId", config.circuitId(),
                 "state", state,
@@ -218,6 +198,7 @@ final class GuardedDownstreamCall {
                 "status", status,
                 "latencyMs", (System.nanoTime() - startedNanos) / 1_000_000,
                 "probe", permission != null && permission.isProbe() ? Boolean.TRUE : null,
+                "faultHeadersIgnored", ignoredFaultHeaders > 0 ? ignoredFaultHeaders : null,
                 "decidedLocally", permission != null && permission.local() ? Boolean.TRUE : null);
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -15,15 +16,34 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@link DownstreamClient} over the JDK's {@link HttpClient}, built once per function instance. */
+/**
+ * {@link DownstreamClient} over the JDK's {@link HttpClient}, built once per function instance. The
+ * function's client signs every call with SigV4 (the downstream's routes need IAM).
+ */
 public final class HttpDownstreamClient implements DownstreamClient {
 
     private final HttpClient http;
     private final URI callUrl;
+    private final SigV4RequestSigner signer;
 
+    /** Unsigned calls: for a downstream without IAM authorization (tests' stand-ins). */
     public HttpDownstreamClient(HttpClient http, URI callUrl) {
+        this(http, callUrl, null);
+    }
+
+    /** @param signer signs each call; null sends it unsigned */
+    HttpDownstreamClient(HttpClient http, URI callUrl, SigV4RequestSigner signer) {
         this.http = Objects.requireNonNull(http, "http");
         this.callUrl = Objects.requireNonNull(callUrl, "callUrl");
+        this.signer = signer;
+    }
+
+    /**
+     * The function's client: calls signed with the function's credentials for its region.
+     */
+    static HttpDownstreamClient forFunction(UpstreamConfig config, Map<String, String> environment) {
+        return new HttpDownstreamClient(newHttpClient(config.breaker().callTimeout()), config.downstreamCallUrl(),
+                SigV4RequestSigner.forFunction(config, environment));
     }
 
     /**
@@ -72,15 +92,27 @@ public final class HttpDownstreamClient implements DownstreamClient {
 
     @Override
     public void prime() {
-        request(Map.of("X-Fault-Mode", "none"), Duration.ofSeconds(1));
+        request(Map.of("X-Fault-Mode", "none"), Duration.ofSeconds(1), false);
+        if (signer != null) {
+            signer.prime(callUrl);
+        }
     }
 
     private HttpRequest request(Map<String, String> headers, Duration timeout) {
+        return request(headers, timeout, signer != null);
+    }
+
+    private HttpRequest request(Map<String, String> headers, Duration timeout, boolean signed) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Accept", "application/json");
+        all.putAll(headers);
         HttpRequest.Builder b = HttpRequest.newBuilder(callUrl)
                 .GET()
-                .timeout(timeout)
-                .header("Accept", "application/json");
-        headers.forEach(b::header);
+                .timeout(timeout);
+        all.forEach(b::header);
+        if (signed) {
+            signer.sign("GET", callUrl, all).forEach(b::header);
+        }
         return b.build();
     }
 }

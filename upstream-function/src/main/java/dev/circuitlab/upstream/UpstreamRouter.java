@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * GET  /upstream                          the protected downstream call
+ * GET  /upstream/with-faults              the same (its route needs IAM, so X-Fault-* headers are forwarded)
  * GET  /health                            liveness; touches neither DynamoDB nor the downstream
  * GET  /circuits/{id}                     snapshot
  * POST /circuits/{id}/reset|force-open|disable
@@ -20,6 +21,9 @@ import java.util.function.Supplier;
  * {@value HttpApiRequest#MAX_BODY_BYTES} bytes → 413. No route reads its body: the admin actions take none.
  */
 final class UpstreamRouter {
+
+    /** The IAM route for operators; whether fault headers count depends on the authorizer, not the path. */
+    static final String WITH_FAULTS = "/upstream/with-faults";
 
     private final GuardedDownstreamCall call;
     private final CircuitAdminRoutes admin;
@@ -35,7 +39,7 @@ final class UpstreamRouter {
         }
         String path = withoutTrailingSlash(request.path());
         String[] segments = path.substring(1).split("/", -1);
-        if (path.equals("/upstream")) {
+        if (path.equals("/upstream") || path.equals(WITH_FAULTS)) {
             return only("GET", request, () -> call.handle(request));
         }
         if (path.equals("/health")) {

@@ -48,6 +48,17 @@ class EventFilesTest {
     private static final Map<String, Expected> EXPECTED = Map.of(
             "upstream-get.json", new Expected(200, "CLOSED", 1,
                     b -> assertEquals("sku-1", b.path("item").path("id").asText())),
+            // A public route: the forged X-Fault-* headers never reach the downstream.
+            "upstream-get-fault-headers-ignored.json", new Expected(200, "CLOSED", 1, b -> {
+                assertEquals("sku-1", b.path("item").path("id").asText());
+                assertTrue(EventFilesTest.downstream.lastHeaders().keySet().stream().noneMatch(h -> h.startsWith("x-fault-")),
+                        () -> "forwarded: " + EventFilesTest.downstream.lastHeaders());
+            }),
+            // The IAM route: the headers are forwarded (this stand-in downstream does not inject faults).
+            "upstream-with-faults-error.json", new Expected(200, "CLOSED", 1, b -> {
+                assertEquals("error", EventFilesTest.downstream.lastHeaders().get("x-fault-mode"));
+                assertEquals("503", EventFilesTest.downstream.lastHeaders().get("x-fault-status-code"));
+            }),
             "upstream-health.json", new Expected(200, "UNKNOWN", 0,
                     b -> assertEquals("ok", b.path("status").asText())),
             "upstream-circuit-get.json", new Expected(200, "CLOSED", 0, b -> {

@@ -48,6 +48,20 @@ final class HttpApiEvents {
                 .build();
     }
 
+    /** The event as API Gateway sends it for a signed request to an IAM route: with the IAM authorizer. */
+    static APIGatewayV2HTTPEvent iamAuthorized(APIGatewayV2HTTPEvent event) {
+        event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder()
+                        .withAccessKey("AKIAOPERATOR")
+                        .withAccountId("123456789012")
+                        .withCallerId("AIDAOPERATOR")
+                        .withUserArn("arn:aws:iam::123456789012:user/operator")
+                        .withUserId("AIDAOPERATOR")
+                        .build())
+                .build());
+        return event;
+    }
+
     static JsonNode json(APIGatewayV2HTTPResponse response) {
         try {
             return MAPPER.readTree(response.getBody());

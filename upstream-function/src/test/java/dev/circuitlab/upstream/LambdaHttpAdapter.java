@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Lambda handler behind a loopback HTTP server, the way API Gateway's HTTP API fronts it: each
- * request becomes a payload-2.0 event, the handler's response goes back on the wire. Counts
- * invocations per path. Close it to stop the server.
+ * request becomes a payload-2.0 event, the handler's response goes back on the wire. A request
+ * with an {@code Authorization} header is passed on as IAM-authorized (the signature is not
+ * checked here; the local runtime's tests check that). Counts invocations per path. Close it to
+ * stop the server.
  */
 final class LambdaHttpAdapter implements AutoCloseable {
 
@@ -94,7 +96,7 @@ final class LambdaHttpAdapter implements AutoCloseable {
         }
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String query = exchange.getRequestURI().getRawQuery();
-        return APIGatewayV2HTTPEvent.builder()
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey("$default")
                 .withRawPath(path)
@@ -111,6 +113,7 @@ final class LambdaHttpAdapter implements AutoCloseable {
                                 .withSourceIp("127.0.0.1").build())
                         .build())
                 .build();
+        return headers.containsKey("authorization") ? HttpApiEvents.iamAuthorized(event) : event;
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.circuitlab.function.FunctionEnvironment;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.DynamoDbExtension;
 import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.testing.LocalCredentials;
+import dev.circuitlab.testing.SigV4Requests;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +41,10 @@ class UpstreamEndToEndTest {
     private static final int THRESHOLD = 3;
     private static final int SUCCESS_THRESHOLD = 2;
     private static final Duration OPEN = Duration.ofSeconds(30);
+    /** The upstream signs its calls, as in AWS; the adapter in front of the downstream passes them as IAM-authorized. */
+    private static final SigV4RequestSigner SIGNER = new SigV4RequestSigner(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), "us-east-1");
+    private static final SigV4Requests OPERATOR = new SigV4Requests(LocalCredentials.DEFAULT);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -72,7 +80,7 @@ class UpstreamEndToEndTest {
         upstream = LambdaHttpAdapter.serve(new UpstreamHandler(UpstreamComponents.of(config,
                 new DynamoDbCircuitStateStore(dynamo, circuitTable),
                 new HttpDownstreamClient(HttpDownstreamClient.newHttpClient(config.breaker().callTimeout()),
-                        config.downstreamCallUrl()),
+                        config.downstreamCallUrl(), SIGNER),
                 clock)));
     }
 
@@ -175,10 +183,10 @@ class UpstreamEndToEndTest {
     }
 
     @Test
-    void perRequestFaultHeadersReachTheDownstreamThroughTheUpstream() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve("/upstream"))
-                .header("X-Fault-Mode", "unavailable")
-                .timeout(Duration.ofSeconds(10)).GET().build();
+    void aSignedRequestsFaultHeadersReachTheDownstreamThroughTheUpstream() throws Exception {
+        HttpRequest request = OPERATOR.builder("GET", upstream.baseUrl().resolve("/upstream/with-faults"),
+                        Map.of("X-Fault-Mode", "unavailable"), null)
+                .timeout(Duration.ofSeconds(10)).build();
 
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
 
@@ -187,5 +195,20 @@ class UpstreamEndToEndTest {
         assertEquals("ERROR", body.path("reason").asText());
         assertEquals(503, body.path("downstreamStatus").asInt());
         assertEquals(200, callUpstream().statusCode(), "without the header the downstream is healthy");
+    }
+
+    @Test
+    void anAnonymousRequestsFaultHeadersDoNotReachTheDownstream() throws Exception {
+        for (int i = 0; i < THRESHOLD + 2; i++) {
+            HttpRequest request = HttpRequest.newBuilder(upstream.baseUrl().resolve("/upstream"))
+                    .header("X-Fault-Mode", "error")
+                    .timeout(Duration.ofSeconds(10)).GET().build();
+
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("CLOSED", state(r));
+        }
+        assertEquals("CLOSED", circuitState());
     }
 }

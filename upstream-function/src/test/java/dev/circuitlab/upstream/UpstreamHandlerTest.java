@@ -5,6 +5,7 @@ import dev.circuitlab.testing.MutableClock;
 import static dev.circuitlab.upstream.HttpApiEvents.assertJsonError;
 import static dev.circuitlab.upstream.HttpApiEvents.assertNoStackTrace;
 import static dev.circuitlab.upstream.HttpApiEvents.header;
+import static dev.circuitlab.upstream.HttpApiEvents.iamAuthorized;
 import static dev.circuitlab.upstream.HttpApiEvents.json;
 import static dev.circuitlab.upstream.HttpApiEvents.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -340,12 +341,12 @@ class UpstreamHandlerTest {
     }
 
     @Test
-    void faultHeadersAreForwardedToTheDownstreamAndNothingElse() {
+    void anIamAuthorizedRequestsFaultHeadersAreForwardedToTheDownstreamAndNothingElse() {
         UpstreamHandler handler = handler();
 
-        APIGatewayV2HTTPResponse r = handler.handleRequest(request("GET", "/upstream",
+        APIGatewayV2HTTPResponse r = handler.handleRequest(iamAuthorized(request("GET", "/upstream/with-faults",
                 Map.of("X-Fault-Mode", "latency", "X-Fault-Latency-Ms", "5", "Authorization", "secret",
-                        "Cookie", "a=b"), null), null);
+                        "Cookie", "a=b"), null)), null);
 
         assertEquals(200, r.getStatusCode());
         Map<String, String> seen = downstream.lastHeaders();
@@ -356,11 +357,29 @@ class UpstreamHandlerTest {
     }
 
     @Test
-    void aMalformedFaultHeaderIsA400AndNotForwarded() {
+    void anAnonymousRequestsFaultHeadersAreIgnoredNotForwardedNorChecked() {
+        UpstreamHandler handler = handler();
+        downstream.answer(200);
+
+        for (String path : List.of("/upstream", "/upstream/with-faults")) {
+            APIGatewayV2HTTPResponse r = handler.handleRequest(request("GET", path,
+                    Map.of("X-Fault-Mode", "error", "X-Fault-Status-Code", "503", "X-Fault-Latency-Ms", "bogus\u00e9"),
+                    null), null);
+
+            assertEquals(200, r.getStatusCode(), path + ": " + r.getBody());
+            assertEquals("CLOSED", header(r, "X-Circuit-State"));
+            assertTrue(downstream.lastHeaders().keySet().stream().noneMatch(h -> h.startsWith("x-fault-")),
+                    path + ": the downstream got " + downstream.lastHeaders());
+        }
+        assertEquals(2, downstream.invocations());
+    }
+
+    @Test
+    void aMalformedFaultHeaderOfAnIamAuthorizedRequestIsA400AndNotForwarded() {
         UpstreamHandler handler = handler();
 
-        APIGatewayV2HTTPResponse r = handler.handleRequest(request("GET", "/upstream",
-                Map.of("X-Fault-Mode", "error\u00e9"), null), null);
+        APIGatewayV2HTTPResponse r = handler.handleRequest(iamAuthorized(request("GET", "/upstream/with-faults",
+                Map.of("X-Fault-Mode", "error\u00e9"), null)), null);
 
         JsonNode body = assertJsonError(r, 400);
         assertEquals("x-fault-mode", body.path("header").asText());

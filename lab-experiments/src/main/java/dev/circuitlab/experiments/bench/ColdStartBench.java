@@ -2,10 +2,12 @@ package dev.circuitlab.experiments.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.circuitlab.experiments.scenario.Percentiles;
+import dev.circuitlab.local.lambda.LocalLambdaService;
 import dev.circuitlab.local.template.FunctionDefinition;
 import dev.circuitlab.local.template.LocalBindings;
 import dev.circuitlab.local.template.ResolvedTemplate;
 import dev.circuitlab.local.template.SamTemplate;
+import dev.circuitlab.testing.LocalCredentials;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -104,7 +106,8 @@ final class ColdStartBench {
         if (path != null) {
             env.put("PATH", path);
         }
-        env.putAll(lambdaEnvironment(fn));
+        // What Lambda sets, with the local credentials (the upstream signs its call to the stand-in).
+        env.putAll(LocalLambdaService.lambdaEnvironment(fn, LocalCredentials.DEFAULT));
         Path out = Files.createTempFile("lab-coldstart", ".out");
         try {
             Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -125,18 +128,4 @@ final class ColdStartBench {
         }
     }
 
-    /** The template's variables plus what Lambda sets, and dummy credentials for the local endpoint. */
-    static Map<String, String> lambdaEnvironment(FunctionDefinition fn) {
-        Map<String, String> env = new LinkedHashMap<>(fn.environment());
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_LAMBDA_FUNCTION_NAME", fn.functionName());
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(fn.memorySizeMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("_HANDLER", fn.handler());
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        return env;
-    }
 }

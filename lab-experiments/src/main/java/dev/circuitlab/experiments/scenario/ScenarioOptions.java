@@ -33,12 +33,17 @@ public record ScenarioOptions(Path projectRoot, double upstreamRps, double healt
      * The scenario's own parameter values: the downstream's timeout fault holds a request for its
      * function timeout minus 0.2 s, so a 5 s timeout keeps runs short while staying well above the
      * 2 s call timeout; the upstream gets reserved concurrency 10 (the local default made explicit).
+     * The APIs' route throttling is set far above any load the scenario drives (its rates are capped
+     * at 500 per second): the experiment compares the breaker on and off, and a 429 from the stage
+     * would hide what the functions do.
      */
     public static Map<String, String> baseOverrides() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("EnableFaultInjection", "true");
         m.put("DownstreamTimeout", "5");
         m.put("UpstreamReservedConcurrency", "10");
+        m.put("ApiThrottlingRateLimit", "10000");
+        m.put("ApiThrottlingBurstLimit", "5000");
         return m;
     }
 

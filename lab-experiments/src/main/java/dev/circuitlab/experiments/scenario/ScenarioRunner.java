@@ -9,6 +9,7 @@ import dev.circuitlab.local.lambda.ExecutionEnvironmentPool;
 import dev.circuitlab.local.lambda.InvocationMetrics;
 import dev.circuitlab.local.template.TableDefinition;
 import dev.circuitlab.testing.DynamoDbEndpoint;
+import dev.circuitlab.testing.SigV4Requests;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,15 +58,19 @@ public final class ScenarioRunner {
     public RunResult run(boolean breakerEnabled, PrintStream runtimeLog, boolean firstInJvm) throws InterruptedException {
         String name = breakerEnabled ? "breaker-on" : "breaker-off";
         Map<String, String> overrides = options.overridesFor(breakerEnabled);
-        RuntimeOptions ro = new RuntimeOptions(options.projectRoot(), options.projectRoot().resolve("template.yaml"), 0,
-                overrides, Optional.empty(), runtimeLog, false, options.downstreamConcurrency());
+        RuntimeOptions ro = RuntimeOptions.forProject(options.projectRoot(), 0)
+                .withParameterOverrides(overrides)
+                .withConsole(runtimeLog, false)
+                .withDefaultConcurrency(options.downstreamConcurrency());
         long started = System.nanoTime();
         try (LocalRuntime runtime = LocalRuntime.start(ro);
              HttpClient loadClient = LoadGenerator.newClient();
-             HttpClient control = LoadGenerator.newClient();
+             HttpClient controlClient = LoadGenerator.newClient();
              DynamoDbClient ddb = DynamoDbEndpoint.clientBuilder(runtime.dynamoDbEndpoint()).build()) {
             Cleanup.register(runtime);
             URI base = URI.create(runtime.baseUrl());
+            // The fault and circuit APIs are IAM routes: control calls are signed like the README's curl lines.
+            SigV4Requests control = new SigV4Requests(runtime.credentials());
             Map<String, String> params = runtime.template().parameterValues();
             long callTimeoutMs = Long.parseLong(params.getOrDefault("CircuitCallTimeoutMs", "2000"));
             String circuitId = params.getOrDefault("CircuitId", "downstream");
@@ -88,15 +92,16 @@ public final class ScenarioRunner {
                 generator.run(LoadGenerator.schedule(options.seed() + 1, WARMUP_RATE_FACTOR * options.upstreamRps(),
                         WARMUP_RATE_FACTOR * options.healthRps(), warmupMs), System.nanoTime(), false);
             }
-            send(control, base, "POST", "/circuits/" + circuitId + "/reset", null);
-            controlCall(control, base, "DELETE", "/faults", null);
+            send(controlClient, control, base, "POST", "/circuits/" + circuitId + "/reset", null);
+            controlCall(controlClient, control, base, "DELETE", "/faults", null);
 
             long t0 = System.nanoTime() + 200_000_000L;
             long t0Epoch = System.currentTimeMillis() + (t0 - System.nanoTime()) / 1_000_000L;
             Sampler sampler = new Sampler(() -> counters(up.metrics(), down.metrics(), controlCalls),
                     breakerEnabled ? () -> state(store, circuitId) : null, t0, TICK_MS, STATE_EVERY_TICKS).start();
             List<RunResult.FaultChange> changes = new ArrayList<>();
-            Thread controller = new Thread(() -> playTimeline(control, base, t0, changes, name), name + "-faults");
+            Thread controller = new Thread(() -> playTimeline(controlClient, control, base, t0, changes, name),
+                    name + "-faults");
             controller.setDaemon(true);
             controller.start();
             LoadGenerator.Result load;
@@ -108,7 +113,7 @@ public final class ScenarioRunner {
                 controller.interrupt();
                 controller.join(10_000);
                 ticks = sampler.stop();
-                controlCall(control, base, "DELETE", "/faults", null);
+                controlCall(controlClient, control, base, "DELETE", "/faults", null);
             }
             if (!load.drained()) {
                 progress.printf("[%s] warning: some requests were still in flight after the client timeout%n", name);
@@ -130,17 +135,19 @@ public final class ScenarioRunner {
     private final ReentrantLock controlLock = new ReentrantLock();
     private final AtomicLong controlCalls = new AtomicLong();
 
-    private int controlCall(HttpClient control, URI base, String method, String path, String body) {
+    private int controlCall(HttpClient client, SigV4Requests signer, URI base, String method, String path,
+                            String body) {
         controlLock.lock();
         try {
             controlCalls.incrementAndGet();
-            return send(control, base, method, path, body);
+            return send(client, signer, base, method, path, body);
         } finally {
             controlLock.unlock();
         }
     }
 
-    private void playTimeline(HttpClient control, URI base, long t0, List<RunResult.FaultChange> changes, String name) {
+    private void playTimeline(HttpClient controlClient, SigV4Requests control, URI base, long t0,
+                              List<RunResult.FaultChange> changes, String name) {
         Timeline timeline = options.timeline();
         for (int i = 0; i < timeline.phases().size(); i++) {
             long due = t0 + timeline.startOf(i) * 1_000_000L;
@@ -154,8 +161,8 @@ public final class ScenarioRunner {
             Timeline.Phase phase = timeline.phases().get(i);
             double offset = (System.nanoTime() - t0) / 1e6;
             int status = phase.healthy()
-                    ? controlCall(control, base, "DELETE", "/faults", null)
-                    : controlCall(control, base, "PUT", "/faults", faultBody(phase));
+                    ? controlCall(controlClient, control, base, "DELETE", "/faults", null)
+                    : controlCall(controlClient, control, base, "PUT", "/faults", faultBody(phase));
             synchronized (changes) {
                 changes.add(new RunResult.FaultChange(offset, phase.mode(), status));
             }
@@ -174,12 +181,9 @@ public final class ScenarioRunner {
         return b.append(",\"expiresInSeconds\":").append(expires).append('}').toString();
     }
 
-    private static int send(HttpClient client, URI base, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
+    private static int send(HttpClient client, SigV4Requests signer, URI base, String method, String path,
+                            String body) {
+        HttpRequest.Builder b = signer.json(method, base.resolve(path), body).timeout(Duration.ofSeconds(5));
         try {
             return client.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (java.io.IOException e) {

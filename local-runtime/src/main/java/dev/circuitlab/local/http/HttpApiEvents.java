@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * Turns an HTTP request into an API Gateway HTTP API payload format 2.0 event: lower-case
  * headers with repeated values joined by commas, the Cookie header split into {@code cookies},
- * repeated query parameters joined by commas, and a body that is base64-encoded unless it is text.
+ * repeated query parameters joined by commas, a body that is base64-encoded unless it is text, and
+ * on IAM routes the signer in {@code requestContext.authorizer.iam}.
  */
 public final class HttpApiEvents {
 
@@ -30,8 +31,9 @@ public final class HttpApiEvents {
     private HttpApiEvents() {
     }
 
+    /** @param caller who signed the request, on an IAM route; null on a public one */
     public static ObjectNode fromRequest(ObjectMapper mapper, HttpRequestData request, RouteTable.Match match,
-                                         String requestId, Instant now) {
+                                         String requestId, Instant now, IamCaller caller) {
         ObjectNode event = mapper.createObjectNode();
         String routeKey = match.route().routeKey();
         event.put("version", "2.0");
@@ -73,6 +75,17 @@ public final class HttpApiEvents {
         ObjectNode context = event.putObject("requestContext");
         context.put("accountId", "123456789012");
         context.put("apiId", match.route().apiId());
+        if (caller != null) {
+            // As API Gateway fills it for a route with IAM authorization.
+            ObjectNode iam = context.putObject("authorizer").putObject("iam");
+            iam.put("accessKey", caller.accessKey());
+            iam.put("accountId", caller.accountId());
+            iam.put("callerId", caller.userId());
+            iam.putNull("cognitoIdentity");
+            iam.putNull("principalOrgId");
+            iam.put("userArn", caller.userArn());
+            iam.put("userId", caller.userId());
+        }
         context.put("domainName", host);
         context.put("domainPrefix", host.contains(".") ? host.substring(0, host.indexOf('.')) : host);
         ObjectNode http = context.putObject("http");

@@ -1,5 +1,6 @@
 package dev.circuitlab.local.http;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.circuitlab.local.lambda.InvocationResult;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.Set;
  *   <li>unhandled exception or malformed response: 502 {@code {"message":"Internal Server Error"}};</li>
  *   <li>function timeout: 504 {@code {"message":"Endpoint request timed out"}} (what API Gateway
  *       answers when the integration gives up; a 5xx the breaker counts as a failure);</li>
- *   <li>concurrency limit reached: 429 {@code {"message":"Too Many Requests"}}.</li>
+ *   <li>concurrency limit reached, or the stage's route throttling: 429 {@code {"message":"Too Many Requests"}}.</li>
  * </ul>
  */
 public final class HttpApiResponses {
@@ -30,7 +31,19 @@ public final class HttpApiResponses {
     public static final HttpResponseData TIMED_OUT = HttpResponseData.json(504, "{\"message\":\"Endpoint request timed out\"}");
     public static final HttpResponseData THROTTLED = HttpResponseData.json(429, "{\"message\":\"Too Many Requests\"}");
     public static final HttpResponseData NOT_FOUND = HttpResponseData.json(404, "{\"message\":\"Not Found\"}");
-    public static final HttpResponseData TOO_LARGE = HttpResponseData.json(413, "{\"message\":\"Request Entity Too Large\"}");
+    /**
+     * The rest of the body is left unread, so the connection cannot carry another request: it is
+     * closed, and the client is told so (else it could reuse it and find it dead).
+     */
+    public static final HttpResponseData TOO_LARGE = new HttpResponseData(413,
+            List.of(Map.entry("Content-Type", "application/json"), Map.entry("Connection", "close")),
+            "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+
+    /** API Gateway's refusal of a request to an IAM route: 403 with {@code {"message": ...}}. */
+    public static HttpResponseData forbidden(String message) {
+        return HttpResponseData.json(403,
+                "{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}");
+    }
 
     /** Headers the server sets itself; a function cannot override them. */
     private static final Set<String> HOP_BY_HOP = Set.of("content-length", "transfer-encoding", "connection", "date");

@@ -63,6 +63,7 @@ public final class LocalApiServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<ResponseListener> responseListeners = new CopyOnWriteArrayList<>();
     private RouteTable routes;
+    private RouteGuard guard;
     private LocalLambdaService lambdas;
     private ObjectMapper mapper;
     private PrintStream accessLog;
@@ -100,9 +101,14 @@ public final class LocalApiServer implements AutoCloseable {
         responseListeners.add(listener);
     }
 
-    /** Starts serving; {@code accessLog} (may be null) gets one line per request. */
-    public void start(RouteTable routes, LocalLambdaService lambdas, ObjectMapper mapper, PrintStream accessLog) {
+    /**
+     * Starts serving; {@code guard} throttles and checks signatures before a route's function runs;
+     * {@code accessLog} (may be null) gets one line per request.
+     */
+    public void start(RouteTable routes, RouteGuard guard, LocalLambdaService lambdas, ObjectMapper mapper,
+                      PrintStream accessLog) {
         this.routes = routes;
+        this.guard = guard;
         this.lambdas = lambdas;
         this.mapper = mapper;
         this.accessLog = accessLog;
@@ -158,9 +164,13 @@ public final class LocalApiServer implements AutoCloseable {
         HttpRequestData request = new HttpRequestData(exchange.getRequestMethod(), rawPath,
                 uri.getRawQuery() == null ? "" : uri.getRawQuery(), lowerCase(exchange.getRequestHeaders()), body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), port());
+        RouteGuard.Decision decision = guard.check(match.route(), request);
+        if (!decision.allowed()) {
+            return decision.rejection();
+        }
         String requestId = apiRequestId();
         ExecutionEnvironmentPool pool = lambdas.pool(match.route().functionId()).orElseThrow();
-        ObjectNode event = HttpApiEvents.fromRequest(mapper, request, match, requestId, Instant.now());
+        ObjectNode event = HttpApiEvents.fromRequest(mapper, request, match, requestId, Instant.now(), decision.caller());
         InvocationResult result = pool.invoke(event);
         HttpResponseData response = HttpApiResponses.from(result);
         List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers());

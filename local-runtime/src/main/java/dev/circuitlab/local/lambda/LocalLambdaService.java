@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.circuitlab.local.template.FunctionDefinition;
 import dev.circuitlab.local.template.ResolvedTemplate;
+import dev.circuitlab.testing.LocalCredentials;
 import java.io.PrintStream;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,8 +23,9 @@ public final class LocalLambdaService implements AutoCloseable {
     private final Map<String, ExecutionEnvironmentPool> pools = new LinkedHashMap<>();
     private final ObjectMapper mapper;
 
+    /** @param credentials the functions' role credentials and region, as Lambda sets them in the environment */
     public LocalLambdaService(ResolvedTemplate template, ClassLoader loader, ObjectMapper mapper,
-                              PrintStream console, int defaultConcurrency) {
+                              PrintStream console, int defaultConcurrency, LocalCredentials credentials) {
         this.mapper = mapper;
         // Resolve every handler first, so a missing class fails the start, not the first request.
         Map<String, HandlerAdapter> adapters = new LinkedHashMap<>();
@@ -34,14 +36,22 @@ public final class LocalLambdaService implements AutoCloseable {
             int limit = fn.reservedConcurrency().orElse(defaultConcurrency);
             FunctionLog log = new FunctionLog(fn.logicalId(), console, FunctionLog.DEFAULT_CAPACITY);
             pools.put(fn.logicalId(), new ExecutionEnvironmentPool(fn, limit, adapters.get(fn.logicalId()), log,
-                    lambdaEnvironment(fn)));
+                    lambdaEnvironment(fn, credentials)));
         }
     }
 
-    /** The template's variables plus the reserved ones a Lambda function sees. */
-    static Map<String, String> lambdaEnvironment(FunctionDefinition fn) {
+    /**
+     * The template's variables plus the reserved ones a Lambda function sees, among them its role's
+     * credentials (the local ones: a function's signed calls to IAM routes then verify).
+     */
+    public static Map<String, String> lambdaEnvironment(FunctionDefinition fn, LocalCredentials credentials) {
         Map<String, String> env = new LinkedHashMap<>(fn.environment());
-        String region = "us-east-1";
+        String region = credentials.region();
+        env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+        if (credentials.sessionToken() != null) {
+            env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
+        }
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
         env.put("AWS_LAMBDA_FUNCTION_NAME", fn.functionName());

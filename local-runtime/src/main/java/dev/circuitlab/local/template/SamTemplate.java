@@ -1,6 +1,7 @@
 package dev.circuitlab.local.template;
 
 import dev.circuitlab.local.LabException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 
@@ -24,6 +26,7 @@ public final class SamTemplate {
     static final String TABLE = "AWS::DynamoDB::Table";
     static final String SIMPLE_TABLE = "AWS::Serverless::SimpleTable";
     static final String HTTP_API = "AWS::Serverless::HttpApi";
+    static final String AWS_IAM = "AWS_IAM";
 
     private final String source;
     private final Map<String, ParameterDefinition> parameters = new LinkedHashMap<>();
@@ -80,6 +83,13 @@ public final class SamTemplate {
         List<String> warnings = new ArrayList<>();
         List<TableDefinition> tables = new ArrayList<>();
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
+        // APIs first: a route's authorization may come from its API's default authorizer.
+        Map<String, HttpApiDefinition> apis = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, Object>> e : resources.entrySet()) {
+            if (HTTP_API.equals(e.getValue().get("Type")) && local.exists(e.getKey())) {
+                apis.put(e.getKey(), httpApi(e.getKey(), properties(resolver, e.getValue(), e.getKey()), warnings));
+            }
+        }
         for (Map.Entry<String, Map<String, Object>> e : resources.entrySet()) {
             String id = e.getKey();
             Map<String, Object> resource = e.getValue();
@@ -89,14 +99,15 @@ public final class SamTemplate {
             switch (String.valueOf(resource.get("Type"))) {
                 case TABLE, SIMPLE_TABLE -> tables.add(new TableDefinition(id, local.tableName(id),
                         String.valueOf(resource.get("Type")), properties(resolver, resource, id)));
-                case FUNCTION -> functions.put(id, function(id, resource, resolver, local, bindings, warnings));
+                case FUNCTION -> functions.put(id, function(id, resource, resolver, local, bindings, apis, warnings));
                 default -> {
                     // Other resources (log groups, alarms, dashboards...) have no local behaviour.
                 }
             }
         }
         return new ResolvedTemplate(Collections.unmodifiableMap(parameterValues),
-                Collections.unmodifiableMap(functions), List.copyOf(tables), List.copyOf(warnings));
+                Collections.unmodifiableMap(functions), List.copyOf(tables), Collections.unmodifiableMap(apis),
+                List.copyOf(warnings));
     }
 
     /**
@@ -149,7 +160,8 @@ public final class SamTemplate {
     }
 
     private FunctionDefinition function(String id, Map<String, Object> resource, IntrinsicResolver resolver,
-                                        LocalResources local, LocalBindings bindings, List<String> warnings) {
+                                        LocalResources local, LocalBindings bindings,
+                                        Map<String, HttpApiDefinition> apis, List<String> warnings) {
         Map<String, Object> props = deepMerge(globalsFunction, stringKeys(map(resource.get("Properties"))));
         String where = "function " + id;
         if (props.get("Handler") == null) {
@@ -176,7 +188,8 @@ public final class SamTemplate {
             String type = String.valueOf(event.get("Type"));
             String eventName = String.valueOf(ev.getKey());
             if (type.equals("HttpApi")) {
-                routes.add(route(id, eventName, map(resolver.resolve(event.getOrDefault("Properties", Map.of())))));
+                routes.add(route(id, eventName, map(resolver.resolve(event.getOrDefault("Properties", Map.of()))),
+                        apis, warnings));
             } else if (type.equals("Api")) {
                 warnings.add(id + "." + eventName + ": REST API (Type: Api) events are not served locally; use HttpApi");
             }
@@ -195,12 +208,24 @@ public final class SamTemplate {
                 routes);
     }
 
-    private static HttpRoute route(String functionId, String eventName, Map<?, ?> props) {
+    private static HttpRoute route(String functionId, String eventName, Map<?, ?> props,
+                                   Map<String, HttpApiDefinition> apis, List<String> warnings) {
         String api = props.get("ApiId") == null ? IMPLICIT_HTTP_API : String.valueOf(props.get("ApiId"));
+        Object authorizer = map(props.get("Auth")).get("Authorizer");
+        boolean iam;
+        if (authorizer == null) {
+            iam = apis.containsKey(api) && apis.get(api).iamByDefault();
+        } else {
+            iam = authorizer.equals(AWS_IAM);
+            if (!iam && !authorizer.equals("NONE")) {
+                warnings.add(functionId + "." + eventName + ": authorizer " + authorizer
+                        + " is not enforced locally (only AWS_IAM is)");
+            }
+        }
         Object path = props.get("Path");
         Object method = props.get("Method");
         if (path == null && method == null) {
-            return new HttpRoute(api, "ANY", HttpRoute.DEFAULT_ROUTE, functionId, eventName);
+            return new HttpRoute(api, "ANY", HttpRoute.DEFAULT_ROUTE, functionId, eventName, iam);
         }
         if (path == null || method == null) {
             throw new TemplateException("function " + functionId + " event " + eventName + " needs both Path and Method");
@@ -210,7 +235,44 @@ public final class SamTemplate {
         if (!p.startsWith("/") && !p.equals(HttpRoute.DEFAULT_ROUTE)) {
             throw new TemplateException("function " + functionId + " event " + eventName + ": Path must start with '/': " + p);
         }
-        return new HttpRoute(api, m, p, functionId, eventName);
+        return new HttpRoute(api, m, p, functionId, eventName, iam);
+    }
+
+    /** The stage's default route throttling and the API's default authorizer. */
+    private static HttpApiDefinition httpApi(String id, Map<String, Object> props, List<String> warnings) {
+        Map<?, ?> defaults = map(props.get("DefaultRouteSettings"));
+        Object rate = defaults.get("ThrottlingRateLimit");
+        Object burst = defaults.get("ThrottlingBurstLimit");
+        Optional<HttpApiDefinition.Throttle> throttle = Optional.empty();
+        if (rate != null && burst != null) {
+            throttle = Optional.of(new HttpApiDefinition.Throttle(
+                    number(rate, "API " + id + " ThrottlingRateLimit").doubleValue(),
+                    wholeNumber(burst, "API " + id + " ThrottlingBurstLimit")));
+        } else if (rate != null || burst != null) {
+            warnings.add("API " + id + ": DefaultRouteSettings sets only one of ThrottlingRateLimit and"
+                    + " ThrottlingBurstLimit; the local server throttles only when both are set");
+        }
+        if (props.get("RouteSettings") != null) {
+            warnings.add("API " + id + ": RouteSettings (per-route overrides) are not applied locally");
+        }
+        Object defaultAuthorizer = map(props.get("Auth")).get("DefaultAuthorizer");
+        return new HttpApiDefinition(id, throttle, AWS_IAM.equals(defaultAuthorizer));
+    }
+
+    private static BigDecimal number(Object value, String where) {
+        try {
+            return new BigDecimal(Scalars.text(value));
+        } catch (NumberFormatException e) {
+            throw new TemplateException(where + " is not a number: " + value);
+        }
+    }
+
+    private static int wholeNumber(Object value, String where) {
+        try {
+            return new BigDecimal(Scalars.text(value)).intValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new TemplateException(where + " is not a whole number: " + value);
+        }
     }
 
     private static Map<String, Object> properties(IntrinsicResolver resolver, Map<String, Object> resource, String id) {
@@ -234,11 +296,7 @@ public final class SamTemplate {
         if (v == IntrinsicResolver.NO_VALUE || v == null) {
             return OptionalInt.empty();
         }
-        try {
-            return OptionalInt.of(new java.math.BigDecimal(Scalars.text(v)).intValueExact());
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new TemplateException(where + " is not a whole number: " + v);
-        }
+        return OptionalInt.of(wholeNumber(v, where));
     }
 
     /** Globals merge like SAM's: maps merge key by key, anything else the resource's value wins. */

@@ -12,8 +12,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,10 +60,8 @@ class DashboardBrowserTest {
             for (int i = 0; i < 3; i++) {
                 assertEquals(200, http.get("/upstream").statusCode(), "a healthy call before the trip");
             }
-            HttpResponse<String> fault = http.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/faults"))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"error\",\"probability\":1}"))
-                    .build());
+            HttpResponse<String> fault = LocalHttp.signed(runtime).send("PUT", "/faults",
+                    "{\"mode\":\"error\",\"probability\":1}");
             assertEquals(200, fault.statusCode(), "PUT /faults: " + fault.body());
             tripCircuit(http);
 

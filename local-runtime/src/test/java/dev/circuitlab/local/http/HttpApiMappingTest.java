@@ -35,7 +35,22 @@ class HttpApiMappingTest {
             headers.put("content-type", List.of(contentType));
         }
         return HttpApiEvents.fromRequest(mapper, new HttpRequestData("POST", "/circuits/downstream/reset", rawQuery,
-                headers, body, "127.0.0.1", 3000), match, "req-1", Instant.ofEpochMilli(1739016000000L));
+                headers, body, "127.0.0.1", 3000), match, "req-1", Instant.ofEpochMilli(1739016000000L), null);
+    }
+
+    @Test
+    void aSignedRequestCarriesItsCallerInTheIamAuthorizer() {
+        ObjectNode e = HttpApiEvents.fromRequest(mapper, new HttpRequestData("POST", "/circuits/downstream/reset", "",
+                Map.of(), new byte[0], "127.0.0.1", 3000), match, "req-2", Instant.ofEpochMilli(1739016000000L),
+                IamCaller.local("local"));
+
+        APIGatewayV2HTTPEvent typed = mapper.convertValue(e, APIGatewayV2HTTPEvent.class);
+        APIGatewayV2HTTPEvent.RequestContext.IAM iam = typed.getRequestContext().getAuthorizer().getIam();
+        assertEquals("local", iam.getAccessKey());
+        assertEquals("123456789012", iam.getAccountId());
+        assertEquals("arn:aws:iam::123456789012:user/local", iam.getUserArn());
+        assertTrue(event(null, new byte[0], "").at("/requestContext/authorizer").isMissingNode(),
+                "a public route's event has no authorizer");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.circuitlab.local.Fixtures;
 import dev.circuitlab.local.LabException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -65,15 +66,42 @@ class SamTemplateTest {
     @Test
     void collectsHttpApiRoutes() {
         List<String> routes = fixture(Map.of()).routes().stream()
-                .map(r -> r.apiId() + " " + r.routeKey() + " -> " + r.functionId()).toList();
+                .map(r -> r.apiId() + " " + r.routeKey() + " -> " + r.functionId() + (r.iamAuth() ? " (IAM)" : ""))
+                .toList();
         assertEquals(List.of(
                 "EchoApi GET /echo -> EchoFunction",
                 "EchoApi POST /echo -> EchoFunction",
-                "EchoApi GET /items/{id} -> EchoFunction",
+                "EchoApi GET /items/{id} -> EchoFunction (IAM)",
                 "EchoApi ANY /files/{proxy+} -> EchoFunction",
                 "OtherApi GET /caller -> CallerFunction",
                 "ServerlessHttpApi GET /plain -> PlainFunction",
+                "OtherApi GET /throttled -> PlainFunction",
                 "ServerlessHttpApi GET /broken-init -> BrokenInitFunction"), routes);
+    }
+
+    @Test
+    void readsEachApisDefaultRouteThrottlingAndDefaultAuthorizer() {
+        ResolvedTemplate t = fixture(Map.of());
+        assertEquals(Optional.of(new HttpApiDefinition.Throttle(0.01, 2)), t.api("OtherApi").defaultRouteThrottle());
+        assertEquals(Optional.empty(), t.api("EchoApi").defaultRouteThrottle());
+        assertEquals(Optional.empty(), t.api("ServerlessHttpApi").defaultRouteThrottle(), "the implicit API");
+
+        ResolvedTemplate defaults = SamTemplate.parse("""
+                Resources:
+                  Api:
+                    Type: AWS::Serverless::HttpApi
+                    Properties:
+                      Auth: { EnableIamAuthorizer: true, DefaultAuthorizer: AWS_IAM }
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: x.Y
+                      Events:
+                        Signed: { Type: HttpApi, Properties: { ApiId: !Ref Api, Method: GET, Path: /a } }
+                        Open: { Type: HttpApi, Properties: { ApiId: !Ref Api, Method: GET, Path: /b, Auth: { Authorizer: NONE } } }
+                """).resolve(new LocalBindings(Map.of(), BASE, Map.of()));
+        assertEquals(List.of("GET /a true", "GET /b false"),
+                defaults.routes().stream().map(r -> r.routeKey() + " " + r.iamAuth()).toList());
     }
 
     @Test
@@ -139,7 +167,13 @@ class SamTemplateTest {
         assertTrue(upstream.reservedConcurrency().isEmpty(), "UpstreamReservedConcurrency=0 → AWS::NoValue");
         assertTrue(t.tables().stream().anyMatch(x -> x.tableName().equals("CircuitStateTable")));
         assertTrue(t.routes().stream().anyMatch(r -> r.routeKey().equals("GET /upstream")));
-        assertTrue(t.routes().stream().anyMatch(r -> r.routeKey().equals("PUT /faults")));
+        assertTrue(t.routes().stream().anyMatch(r -> r.routeKey().equals("PUT /faults") && r.iamAuth()));
+        assertTrue(t.routes().stream().anyMatch(r -> r.routeKey().equals("GET /downstream") && r.iamAuth()));
+        assertTrue(t.routes().stream().anyMatch(r -> r.routeKey().equals("GET /upstream") && !r.iamAuth()));
+        assertEquals(Optional.of(new HttpApiDefinition.Throttle(50, 100)), t.api("UpstreamApi").defaultRouteThrottle());
+        assertEquals(Optional.of(new HttpApiDefinition.Throttle(7, 3)), template.resolve(new LocalBindings(
+                Map.of("ApiThrottlingRateLimit", "7", "ApiThrottlingBurstLimit", "3"), BASE, Map.of()))
+                .api("DownstreamApi").defaultRouteThrottle());
 
         ResolvedTemplate reserved = template.resolve(new LocalBindings(Map.of("UpstreamReservedConcurrency", "4"), BASE, Map.of()));
         assertEquals(OptionalInt.of(4), reserved.function("UpstreamFunction").orElseThrow().reservedConcurrency());
