@@ -11,11 +11,14 @@ import java.time.Clock;
 final class LocalFallbackBreaker {
 
     private final StateMachine machine;
+    /** Follows the local state through its transitions, so the healthy path asks nothing more. */
+    private volatile boolean tripped;
 
     LocalFallbackBreaker(String circuitId, CircuitBreakerConfig config, Clock clock, CircuitBreakerListener events) {
         CircuitBreakerListener localTransitionsOnly = new CircuitBreakerListener() {
             @Override
             public void onTransition(String id, Transition transition) {
+                tripped = transition.to() != CircuitState.CLOSED;
                 events.onLocalTransition(id, transition);
             }
         };
@@ -25,7 +28,7 @@ final class LocalFallbackBreaker {
 
     /** Whether this instance's breaker has left CLOSED (it counted failures the shared store did not take). */
     boolean isTripped() {
-        return machine.reload().state() != CircuitState.CLOSED; // memory: no I/O
+        return tripped;
     }
 
     /** Decides a call locally. Never fails: the store is memory. */

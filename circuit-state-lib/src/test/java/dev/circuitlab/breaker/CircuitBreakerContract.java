@@ -500,6 +500,62 @@ abstract class CircuitBreakerContract {
         assertTrue(b.acquirePermission().isProbe());
     }
 
+    /**
+     * Found by the seeded simulation: when one probe failed and re-opened the circuit, the other
+     * probes of that HALF_OPEN episode were still running, but the next episode (after an open
+     * duration shorter than their calls) started with every slot free and admitted new probes
+     * beside them. Their leases now carry over into OPEN and the next HALF_OPEN episode.
+     */
+    @Test
+    void probesStillRunningWhenTheCircuitReopensKeepTheirSlotsInTheNextEpisode() {
+        CircuitBreakerConfig config = policy().halfOpenProbes(2).openDuration(Duration.ofMillis(500)).build();
+        CircuitBreaker a = breaker(config);
+        CircuitBreaker b = breaker(config);
+        CircuitBreaker c = breaker(config);
+        trip(a, 5);
+        clock.advance(Duration.ofMillis(500));
+        Permission first = a.acquirePermission();
+        Permission second = b.acquirePermission();
+        assertTrue(first.isProbe() && second.isProbe());
+        a.onResult(first, CallOutcome.failure(FailureReason.ERROR)); // re-opens; b's probe still runs
+        assertEquals(CircuitState.OPEN, a.snapshot().state());
+        assertEquals(1, a.snapshot().probesInFlight(clock.millis()), "b's slot carries into OPEN");
+
+        clock.advance(Duration.ofMillis(1_000)); // a longer cool-down after the second trip has passed too
+        Permission next = c.acquirePermission();
+        assertTrue(next.isProbe(), "one slot is free");
+        assertFalse(breaker(config).acquirePermission().permitted(), "the other is still b's: 2 probes run");
+        b.onResult(second, CallOutcome.success()); // from the ended episode: does not count, does not free c's slot
+        assertEquals(2, c.snapshot().probesInFlight(clock.millis()));
+    }
+
+    /**
+     * Found by the seeded simulation: a probe's failure reported after its lease expired tripped the
+     * circuit from its stale read, overwriting the lease of the probe that had claimed the slot since
+     * (claims change no version), so the next episode admitted a probe beside it. Whole-state writes
+     * are now conditioned on the claim counter too.
+     */
+    @Test
+    void aLateProbeFailureNeverDropsTheLeaseOfANewerProbe() {
+        CircuitBreakerConfig config = policy().openDuration(Duration.ofMillis(500)).build();
+        CircuitBreaker late = breaker(config);
+        CircuitBreaker newer = breaker(config);
+        trip(late, 5);
+        clock.advance(Duration.ofMillis(500));
+        Permission stale = late.acquirePermission();
+        assertTrue(stale.isProbe());
+        clock.advance(config.probeLease()); // its lease expires (its Lambda was frozen before reporting)
+        Permission claimed = newer.acquirePermission();
+        assertTrue(claimed.isProbe(), "the expired slot is taken over");
+        late.onResult(stale, CallOutcome.failure(FailureReason.ERROR)); // still trips: the failure was real
+
+        CircuitSnapshot s = late.snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(claimed.probeLease(), s.probeLeases().get(0), "the newer probe keeps its slot");
+        clock.advance(Duration.ofMillis(1_000));
+        assertFalse(breaker(config).acquirePermission().permitted(), "no second probe beside it");
+    }
+
     /** Beyond the tolerated skew the guarantee does not hold: a clock fast by more than the margin can take a live slot. */
     @Test
     void beyondTheToleratedSkewASecondProbeCanStart() {

@@ -34,6 +34,23 @@ class BreakerSimulationTest {
         });
     }
 
+    /**
+     * Seeds whose histories found defects before they were fixed (with 400 steps): probes of an
+     * ended HALF_OPEN episode not counted against the next one (621, 355, 392, 697, 903), and a late
+     * probe failure overwriting a newer probe's lease (904). The fixed code changes what those
+     * histories do, so the contract tests
+     * {@code probesStillRunningWhenTheCircuitReopensKeepTheirSlotsInTheNextEpisode} and
+     * {@code aLateProbeFailureNeverDropsTheLeaseOfANewerProbe} pin the two defects deterministically;
+     * these seeds stay as histories that once failed.
+     */
+    @Test
+    void seedsThatOnceFoundDefectsStayClean() {
+        for (long seed : new long[] {355, 392, 621, 697, 903, 904}) {
+            BreakerHistory.Violation v = new BreakerHistory(seed, TortureCommand.DEFAULT_STEPS).run();
+            assertEquals(null, v, () -> "seed " + seed + ": " + v.invariant());
+        }
+    }
+
     @Test
     void theSameSeedReplaysTheSameHistory() {
         for (long seed : new long[] {7, 1234, 99_999}) {
