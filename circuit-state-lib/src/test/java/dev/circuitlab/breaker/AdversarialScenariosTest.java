@@ -219,7 +219,7 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * Policy (docs/DESIGN.md §2: "failures within the failure window trip; older failures do not count"). The
+     * Policy (docs/DESIGN.md §2, the tumbling failure window). The
      * window is tumbling and anchored at its first failure, so when it ends the count starts over,
      * recent failures included: 5 failures within ~1 s across a window end do not trip.
      * <pre>
@@ -250,7 +250,7 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * Regression (cost guarantee 3: "a failure costs one UpdateItem"). Two overlapping calls on a healthy
+     * Regression (cost model, docs/DESIGN.md §6: "a failure costs one UpdateItem"). Two overlapping calls on a healthy
      * circuit both fail: the second one's snapshot (v0, no window) is stale once the first started
      * the window, so it pays a failed PutItem, a GetItem and then the UpdateItem. The same happens
      * whenever any version bump (window restart) falls between acquire and onResult.
@@ -276,7 +276,7 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * Regression (cost guarantee 3: "a rejected call in OPEN costs at most one read"). At the retry time every
+     * Regression (cost model, docs/DESIGN.md §6: "a rejected call in OPEN costs at most one read"). At the retry time every
      * instance whose cached OPEN expires (they all expire at the same retryAt) or that reads OPEN
      * attempts the OPEN -> HALF_OPEN PutItem; each loser then pays a second GetItem before rejecting,
      * although with halfOpenProbes=1 the winner provably holds the only slot for a full lease.
@@ -302,7 +302,7 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * Regression (guarantee 4 "nothing crashes"; acquirePermission "never throws for store failures"). The item
+     * Regression (docs/DESIGN.md §3, G4 "nothing crashes"; acquirePermission "never throws for store failures"). The item
      * is meant to be read (and, for an operator, edited) in the console. A value the mapper cannot
      * parse (here {@code state = "open"}) escapes DynamoDbCircuitStateStore.load as an
      * IllegalArgumentException, which is not a CircuitStateStoreException, so it reaches the caller
