@@ -88,9 +88,12 @@ public final class Permission {
         return retryAt;
     }
 
-    /** True if the shared store failed and this instance's in-memory breaker decided. */
+    /**
+     * True if the shared state was not used: this instance's in-memory breaker decided, or the store
+     * failed and the FAIL_CLOSED policy rejected.
+     */
     public boolean local() {
-        return issuer != null && issuer.isLocal();
+        return issuer == null || issuer.isLocal();
     }
 
     /** Seconds until a retry makes sense, rounded up and at least 1 (for a Retry-After header). */

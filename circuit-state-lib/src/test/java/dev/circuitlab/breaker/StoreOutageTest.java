@@ -73,6 +73,7 @@ class StoreOutageTest {
             CircuitBreaker b = breaker(client, "CircuitState", StoreFailurePolicy.FAIL_CLOSED);
             Permission p = b.acquirePermission();
             assertFalse(p.permitted());
+            assertTrue(p.local(), "decided without the shared state");
             assertTrue(p.retryAt() > clock.millis());
             assertEquals(1, listener.storeErrors.get());
         }

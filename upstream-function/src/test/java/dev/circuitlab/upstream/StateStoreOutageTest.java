@@ -86,6 +86,8 @@ class StateStoreOutageTest {
 
         assertJsonError(r, 503);
         assertTrue(Long.parseLong(header(r, "Retry-After")) >= 1);
+        assertEquals("local", header(r, "X-Circuit-Decision"), "decided without the shared state");
+        assertEquals("OPEN", header(r, "X-Circuit-State"));
         assertEquals(0, downstream.invocations());
     }
 
