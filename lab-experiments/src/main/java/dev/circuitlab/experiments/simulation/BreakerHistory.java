@@ -45,6 +45,13 @@ public final class BreakerHistory implements SimulatedStore.World {
     /** Lost races one breaker operation re-reads before giving up (the breaker's own limit). */
     private static final int RACE_RETRIES = 4;
     private static final int TRACE_LINES = 400;
+    /**
+     * Of the lost answers, the share whose SDK retries fail as well (the request was applied, the
+     * caller sees an error). {@code -Dtorture.appliedThenError=0} turns it off.
+     */
+    private final double APPLIED_THEN_ERROR_RATE = Double.parseDouble(System.getProperty("torture.appliedThenError", "0.3"));
+    /** Whether a transition applied but answered with an error may go unreported (the breaker cannot know it won). */
+    private final boolean ALLOW_UNREPORTED_AFTER_ERROR = Boolean.getBoolean("torture.allowUnreportedAfterError");
 
     /** A violated invariant, with the replay command and the history's last events. */
     public record Violation(long seed, int step, String invariant, List<String> trace) {
@@ -365,7 +372,8 @@ public final class BreakerHistory implements SimulatedStore.World {
         }
         double r = random.nextDouble();
         if (r < policy.lostRate()) {
-            return SimulatedStore.Fault.LOST_ANSWER;
+            return APPLIED_THEN_ERROR_RATE > 0 && random.nextDouble() < APPLIED_THEN_ERROR_RATE
+                    ? SimulatedStore.Fault.APPLIED_THEN_ERROR : SimulatedStore.Fault.LOST_ANSWER;
         }
         r -= policy.lostRate();
         if (r < policy.errorRate()) {
@@ -412,6 +420,11 @@ public final class BreakerHistory implements SimulatedStore.World {
             e.counted++;
         }
         Transition t = after.lastTransition();
+        if (t != null && t != before.lastTransition() && before.state() == CircuitState.HALF_OPEN
+                && after.state() == CircuitState.OPEN && before.halfOpenSuccesses() >= policy.config().successThreshold()) {
+            violate("an episode with enough successful probes closes", "env" + e.id + " re-opened a HALF_OPEN episode that had counted "
+                    + before.halfOpenSuccesses() + " of " + policy.config().successThreshold() + " successes");
+        }
         if (t != null && t != before.lastTransition()) {
             appliedTransitions.put(t, Boolean.TRUE);
             trace("item " + before.state() + " v" + before.version() + " -> " + after.state() + " v" + after.version()
@@ -424,6 +437,13 @@ public final class BreakerHistory implements SimulatedStore.World {
             openSince = now;
         } else if (after.state() != CircuitState.OPEN) {
             openSince = -1;
+        }
+    }
+
+    @Override
+    public void appliedButFailed(SimulatedStore store, String request, CircuitSnapshot after) {
+        if (ALLOW_UNREPORTED_AFTER_ERROR && after.lastTransition() != null) {
+            allowedUnreported.put(after.lastTransition(), Boolean.TRUE);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 final class SimulatedStore implements CircuitStateStore {
 
     /** What the world decides for one request. */
-    enum Fault { NONE, LOST_ANSWER, NOT_APPLIED, THROTTLED, SLOW, DOWN }
+    enum Fault { NONE, LOST_ANSWER, APPLIED_THEN_ERROR, NOT_APPLIED, THROTTLED, SLOW, DOWN }
 
     /** The world seen from a store request: faults, interleaving points and the record of effects. */
     interface World {
@@ -28,6 +28,9 @@ final class SimulatedStore implements CircuitStateStore {
 
         /** A request's effect on the shared item, for the invariant checks. */
         void applied(SimulatedStore store, String request, CircuitSnapshot before, CircuitSnapshot after);
+
+        /** A request was applied but every attempt's answer was lost: the breaker sees a store error. */
+        void appliedButFailed(SimulatedStore store, String request, CircuitSnapshot after);
 
         /** A whole-state write of this store was applied, its answer lost, and the re-read did not recognise it. */
         void ownWriteNotRecognised(SimulatedStore store, CircuitSnapshot written);
@@ -62,6 +65,15 @@ final class SimulatedStore implements CircuitStateStore {
         }
         T result = observed(name, circuitId, call);
         firstAttemptApplied = Boolean.TRUE.equals(result) || (result instanceof Optional<?> o && o.isPresent());
+        if (fault == Fault.APPLIED_THEN_ERROR) {
+            // Applied, and every answer lost: the SDK's retries time out or fail too, so it throws.
+            world.trace("env" + environment + " " + name + " applied=" + result + ", every answer lost");
+            world.interleave(this, true);
+            if (firstAttemptApplied) {
+                world.appliedButFailed(this, name, shared.load(circuitId));
+            }
+            throw new CircuitStateStoreException(name + " applied but every answer lost in the simulation", null);
+        }
         if (fault == Fault.LOST_ANSWER) {
             world.trace("env" + environment + " " + name + " applied=" + result + ", answer lost");
             world.interleave(this, true);

@@ -1,0 +1,64 @@
+package dev.circuitlab.breaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
+import dev.circuitlab.testing.MutableClock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Review finding, no store fault needed (found by the seeded simulation once it checked that an
+ * episode with enough successes is never re-opened; seed 23 of {@code ./lab torture}).
+ */
+class ReviewProbeFindingsTest {
+
+    private static final String CIRCUIT = "review-probe";
+    private static final CallOutcome FAILURE = CallOutcome.failure(FailureReason.ERROR);
+
+    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+    private final InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
+
+    private static CircuitBreakerConfig config() {
+        return CircuitBreakerConfig.builder().failureThreshold(2).failureWindow(Duration.ofSeconds(60))
+                .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(2)
+                .callTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /**
+     * The successThreshold-th success frees its slot (UpdateItem) and then closes (PutItem,
+     * conditioned on probeClaims). Between the two, another environment claims the freed slot: the
+     * close loses, and ends there ({@code ifLost(DONE)}). The circuit stays HALF_OPEN with 2 of 2
+     * successes, and the new probe's failure re-opens it. Under load the freed slot is claimed
+     * within one round trip almost every time.
+     */
+    @Test
+    void aClaimOfTheFreedSlotDoesNotStopTheLastSuccessFromClosing() {
+        HookedStore hooked = new HookedStore(shared);
+        CircuitBreaker b = CircuitBreaker.create(CIRCUIT, config(), hooked, clock);
+        CircuitBreaker o = CircuitBreaker.create(CIRCUIT, config(), shared, clock);
+        for (int i = 0; i < 2; i++) {
+            Permission p = b.acquirePermission();
+            b.onResult(p, FAILURE);
+        }
+        clock.advance(Duration.ofSeconds(30));
+        Permission first = b.acquirePermission();
+        assertTrue(first.isProbe());
+        b.onResult(first, CallOutcome.success()); // 1 of 2
+        clock.advance(Duration.ofMillis(10));
+        Permission second = b.acquirePermission();
+        assertTrue(second.isProbe());
+
+        AtomicReference<Permission> othersCall = new AtomicReference<>();
+        hooked.beforeNext(HookedStore.Request.REPLACE, () -> othersCall.set(o.acquirePermission()));
+        b.onResult(second, CallOutcome.success()); // 2 of 2: frees the slot, then closes
+
+        assertTrue(othersCall.get().isProbe(), "the other environment claimed the freed slot: " + othersCall.get());
+        assertEquals(2, shared.load(CIRCUIT).halfOpenSuccesses());
+        o.onResult(othersCall.get(), FAILURE);
+        assertEquals(CircuitState.CLOSED, shared.load(CIRCUIT).state(),
+                "2 of 2 successful probes must close the circuit; one later failure re-opened it instead");
+    }
+}
