@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * Review findings against dynalite: a request DynamoDB applied whose every attempt's answer was
@@ -180,5 +183,23 @@ class ReviewAppliedButFailedWritesTest {
         assertEquals(CircuitState.OPEN, other().snapshot().state(), "the trip was applied");
         assertEquals(1, listener.transitionsTo(CircuitState.OPEN), "the applied CLOSED -> OPEN was reported "
                 + listener.transitionsTo(CircuitState.OPEN) + " times");
+    }
+
+    /**
+     * An item a person half-edited (a lastTransition without "from") is unreadable: every call is a
+     * store error (fail-open for ever, G4 holds), and the operator cannot repair it through the
+     * breaker either, because reset() reads the item before its conditional write.
+     */
+    @Test
+    void anOperatorCanResetAnItemTheBreakerCannotRead() {
+        otherClient.putItem(PutItemRequest.builder().tableName(table).item(Map.of(
+                "circuitId", AttributeValue.fromS(circuitId), "state", AttributeValue.fromS("OPEN"), "version", AttributeValue.fromN("4"),
+                "lastTransition", AttributeValue.fromM(Map.of("to", AttributeValue.fromS("OPEN"))))).build());
+        CircuitBreaker b = underTest();
+        b.acquirePermission();
+        assertEquals(1, listener.storeErrors.get(), "the item cannot be read");
+        CircuitSnapshot reset = org.junit.jupiter.api.Assertions.assertDoesNotThrow(b::reset,
+                "the operator's reset of an unreadable item");
+        assertEquals(CircuitState.CLOSED, reset.state());
     }
 }

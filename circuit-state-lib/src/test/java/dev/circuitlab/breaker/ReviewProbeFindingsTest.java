@@ -1,5 +1,6 @@
 package dev.circuitlab.breaker;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,5 +61,29 @@ class ReviewProbeFindingsTest {
         o.onResult(othersCall.get(), FAILURE);
         assertEquals(CircuitState.CLOSED, shared.load(CIRCUIT).state(),
                 "2 of 2 successful probes must close the circuit; one later failure re-opened it instead");
+    }
+
+    /**
+     * GuardedListener catches RuntimeException only. A metrics hook that fails with an Error (the
+     * typical one: a metrics library whose static initialiser failed throws
+     * ExceptionInInitializerError, then NoClassDefFoundError on every later call) escapes into
+     * acquirePermission() after the OPEN -> HALF_OPEN write won: the caller gets the Error and the
+     * probe slot stays leased to nobody for a whole lease.
+     */
+    @Test
+    void aListenerThatFailsWithAnErrorNeverThrowsIntoAcquirePermission() {
+        CircuitBreakerListener brokenMetrics = new CircuitBreakerListener() {
+            @Override
+            public void onTransition(String circuitId, Transition transition) {
+                throw new NoClassDefFoundError("software/amazon/cloudwatchlogs/emf/logger/MetricsLogger");
+            }
+        };
+        CircuitBreaker b = CircuitBreaker.create(CIRCUIT, config(), shared, clock, brokenMetrics);
+        for (int i = 0; i < 2; i++) {
+            Permission p = b.acquirePermission();
+            assertDoesNotThrow(() -> b.onResult(p, FAILURE), "the trip's transition event");
+        }
+        clock.advance(Duration.ofSeconds(30));
+        assertDoesNotThrow(b::acquirePermission, "the OPEN -> HALF_OPEN transition event");
     }
 }
