@@ -22,11 +22,30 @@ final class InjectedFaults implements ExecutionInterceptor {
     private volatile String throttle;
     private volatile String lose;
     private volatile Runnable beforeRetry;
+    /** An operation whose next call loses the answer of every attempt, the SDK's retries included. */
+    private volatile String loseEveryAttempt;
+    private static final ExecutionAttribute<Boolean> LOSE_EVERY = new ExecutionAttribute<>("adversarial-lose-every-attempt");
+    private final java.util.concurrent.atomic.AtomicInteger lostAttempts = new java.util.concurrent.atomic.AtomicInteger();
 
     void disarm() {
         throttle = null;
         lose = null;
         beforeRetry = null;
+        loseEveryAttempt = null;
+        lostAttempts.set(0);
+    }
+
+    /**
+     * The next call of {@code operation} is applied by its first attempt, and the answer of every
+     * attempt is lost (the SDK's retries time out too), so the SDK throws although the item changed.
+     */
+    void loseEveryAnswerOfNext(String operation) {
+        loseEveryAttempt = operation;
+    }
+
+    /** Attempts whose answer {@link #loseEveryAnswerOfNext} replaced. */
+    int lostAttempts() {
+        return lostAttempts.get();
     }
 
     void throttleNext(String operation) {
@@ -61,12 +80,21 @@ final class InjectedFaults implements ExecutionInterceptor {
             throw ProvisionedThroughputExceededException.builder()
                     .message("Rate of requests exceeds the allowed throughput (injected)").build();
         }
+        if (op(attributes).equals(loseEveryAttempt)) {
+            loseEveryAttempt = null;
+            attributes.putAttribute(LOSE_EVERY, Boolean.TRUE);
+        }
     }
 
     @Override
     public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
-        if (op(attributes).equals(lose)) {
-            lose = null;
+        boolean everyAttempt = Boolean.TRUE.equals(attributes.getAttribute(LOSE_EVERY));
+        if (everyAttempt || op(attributes).equals(lose)) {
+            if (everyAttempt) {
+                lostAttempts.incrementAndGet();
+            } else {
+                lose = null;
+            }
             attributes.putAttribute(LOST, Boolean.TRUE);
             Runnable step = beforeRetry;
             beforeRetry = null;

@@ -1,6 +1,8 @@
 package dev.circuitlab.breaker;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -245,5 +247,64 @@ class LostAnswersAndOldItemsTest {
         CircuitBreaker b = underTest(policy().build());
         assertTrue(b.acquirePermission().isProbe());
         assertEquals(0, listener.storeErrors.get());
+    }
+
+    // ---------------------------------------------------------------- review findings (failing on purpose)
+
+    /**
+     * Review: the successThreshold-th probe success is applied (2 of 2, slot freed) but the answer
+     * of every SDK attempt is lost, so the breaker takes it for a store error and nobody closes.
+     * The next caller is admitted as a probe of the same episode, and when it fails the circuit
+     * re-opens (with backoff) although the episode already counted enough successes.
+     */
+    @Test
+    void anEpisodeThatCountedEnoughSuccessesIsNotReopenedByALaterProbe() {
+        CircuitBreaker b = underTest(policy().build());
+        CircuitBreaker o = other(policy().build());
+        Permission second = halfOpenWithOneSuccessThenSecondProbe(b);
+        faults.loseEveryAnswerOfNext("UpdateItem");
+        b.onResult(second, CallOutcome.success());
+        assertTrue(faults.lostAttempts() >= 2, "the SDK retried: " + faults.lostAttempts());
+        assertEquals(1, listener.storeErrors.get(), "the breaker took the applied success for a store error");
+        assertEquals(2, o.snapshot().halfOpenSuccesses(), "the success was applied");
+
+        clock.advance(Duration.ofMillis(10));
+        Permission next = o.acquirePermission();
+        if (next.permitted()) {
+            o.onResult(next, FAILURE); // the downstream hiccups once
+        }
+        assertNotEquals(CircuitState.OPEN, o.snapshot().state(), "2 of 2 successes were counted in the episode, "
+                + "yet the next caller was " + next + " and its failure re-opened the circuit");
+    }
+
+    /** Review: an applied trip whose every answer was lost is never reported (one report per applied transition is promised). */
+    @Test
+    void anAppliedTripWhoseAnswersWereAllLostIsReported() {
+        CircuitBreaker b = underTest(policy().build());
+        for (int i = 0; i < 4; i++) {
+            call(b, FAILURE);
+        }
+        faults.loseEveryAnswerOfNext("PutItem");
+        call(b, FAILURE);
+        assertTrue(faults.lostAttempts() >= 2, "the SDK retried: " + faults.lostAttempts());
+        assertEquals(CircuitState.OPEN, other(policy().build()).snapshot().state(), "the trip was applied");
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN), "the applied CLOSED -> OPEN was reported "
+                + listener.transitionsTo(CircuitState.OPEN) + " times");
+    }
+
+    /**
+     * Review: an item a person half-edited (a lastTransition without "from") is unreadable: every
+     * call is a store error (fail-open for ever), and the operator cannot repair it through the
+     * breaker either, because reset() reads the item before its conditional write.
+     */
+    @Test
+    void anOperatorCanResetAnItemTheBreakerCannotRead() {
+        putRawItem(Map.of("state", AttributeValue.fromS("OPEN"), "version", n(4),
+                "lastTransition", AttributeValue.fromM(Map.of("to", AttributeValue.fromS("OPEN")))));
+        CircuitBreaker b = underTest(policy().build());
+        b.acquirePermission();
+        assertEquals(1, listener.storeErrors.get(), "the item cannot be read");
+        CircuitSnapshot reset = assertDoesNotThrow(b::reset, "the operator's reset of an unreadable item");
+        assertEquals(CircuitState.CLOSED, reset.state());
     }
 }
