@@ -33,7 +33,7 @@ public final class CircuitSnapshot {
     private final long updatedAt;
     private final Transition lastTransition;
     private final Map<Integer, String> probeOwners;
-    private final long probeClaims;
+    private final long probeRevision;
     private final String writeToken;
     private final String previousWriteToken;
 
@@ -51,7 +51,7 @@ public final class CircuitSnapshot {
         this.updatedAt = b.updatedAt;
         this.lastTransition = b.lastTransition;
         this.probeOwners = Map.copyOf(b.probeOwners);
-        this.probeClaims = b.probeClaims;
+        this.probeRevision = b.probeRevision;
         this.writeToken = b.writeToken;
         this.previousWriteToken = b.previousWriteToken;
     }
@@ -81,7 +81,7 @@ public final class CircuitSnapshot {
         b.updatedAt = updatedAt;
         b.lastTransition = lastTransition;
         b.probeOwners = new HashMap<>(probeOwners);
-        b.probeClaims = probeClaims;
+        b.probeRevision = probeRevision;
         b.writeToken = writeToken;
         b.previousWriteToken = previousWriteToken;
         return b;
@@ -115,11 +115,12 @@ public final class CircuitSnapshot {
      */
     public Map<Integer, String> probeOwners() { return probeOwners; }
     /**
-     * Probe-slot claims ever made on this item. Claims do not change the version, so whole-state
-     * writes are conditioned on this too: a trip from HALF_OPEN then never drops the lease of a
-     * probe that claimed its slot after the tripper's read.
+     * Changes to the probe slots ever made on this item: each claim and each counted probe success
+     * adds one. Neither changes the version, so whole-state writes are conditioned on this too: a
+     * trip from HALF_OPEN then never drops the lease of a probe that claimed its slot after the
+     * tripper's read, nor re-opens an episode whose successes reached the threshold meanwhile.
      */
-    public long probeClaims() { return probeClaims; }
+    public long probeRevision() { return probeRevision; }
     /**
      * A random id of the whole-state write that made this version (null before any), and of the
      * one before it: a writer whose response was lost recognises its own write by them, even after
@@ -220,9 +221,10 @@ public final class CircuitSnapshot {
         return java.util.OptionalInt.empty();
     }
 
-    /** The earliest lease expiry, or {@code otherwise} if no slot is leased. */
-    long earliestLeaseExpiry(long otherwise) {
-        return probeLeases.values().stream().mapToLong(Long::longValue).min().orElse(otherwise);
+    /** The earliest expiry among the first {@code probes} slots' unexpired leases, or {@code otherwise}. */
+    long earliestLeaseExpiry(int probes, long now, long otherwise) {
+        return probeLeases.entrySet().stream().filter(e -> e.getKey() < probes && e.getValue() > now)
+                .mapToLong(Map.Entry::getValue).min().orElse(otherwise);
     }
 
     /** Any state → CLOSED, FORCED_OPEN or DISABLED: no retry time, the trip streak ends. */
@@ -263,7 +265,7 @@ public final class CircuitSnapshot {
         Builder b = toBuilder();
         b.probeLeases.put(slot, lease);
         b.probeOwners.put(slot, owner);
-        b.probeClaims = probeClaims + 1;
+        b.probeRevision = probeRevision + 1;
         return b.build();
     }
 
@@ -275,7 +277,7 @@ public final class CircuitSnapshot {
                 && probeLeases.equals(s.probeLeases) && halfOpenSuccesses == s.halfOpenSuccesses
                 && version == s.version && updatedAt == s.updatedAt
                 && Objects.equals(lastTransition, s.lastTransition) && probeOwners.equals(s.probeOwners)
-                && probeClaims == s.probeClaims
+                && probeRevision == s.probeRevision
                 && Objects.equals(writeToken, s.writeToken) && Objects.equals(previousWriteToken, s.previousWriteToken);
     }
 
@@ -289,7 +291,7 @@ public final class CircuitSnapshot {
         return "CircuitSnapshot{" + circuitId + " " + state + " v" + version + ", failures=" + failureCount
                 + ", windowStart=" + windowStart + ", openedAt=" + openedAt + ", retryAt=" + retryAt
                 + ", consecutiveOpens=" + consecutiveOpens + ", probeLeases=" + sortedProbeLeases()
-                + ", halfOpenSuccesses=" + halfOpenSuccesses + ", probeClaims=" + probeClaims + ", updatedAt=" + updatedAt
+                + ", halfOpenSuccesses=" + halfOpenSuccesses + ", probeRevision=" + probeRevision + ", updatedAt=" + updatedAt
                 + ", lastTransition=" + lastTransition + "}";
     }
 
@@ -308,7 +310,7 @@ public final class CircuitSnapshot {
         private long updatedAt;
         private Transition lastTransition;
         private Map<Integer, String> probeOwners = new HashMap<>();
-        private long probeClaims;
+        private long probeRevision;
         private String writeToken;
         private String previousWriteToken;
 
@@ -327,7 +329,7 @@ public final class CircuitSnapshot {
         public Builder updatedAt(long value) { this.updatedAt = value; return this; }
         public Builder lastTransition(Transition value) { this.lastTransition = value; return this; }
         public Builder writeToken(String value) { this.writeToken = value; return this; }
-        public Builder probeClaims(long value) { this.probeClaims = value; return this; }
+        public Builder probeRevision(long value) { this.probeRevision = value; return this; }
         public Builder previousWriteToken(String value) { this.previousWriteToken = value; return this; }
 
         /** Replaces every probe owner (slot number to the claiming caller's token). */
@@ -360,7 +362,7 @@ public final class CircuitSnapshot {
             requireNotNegative("halfOpenSuccesses", halfOpenSuccesses);
             requireNotNegative("version", version);
             requireNotNegative("updatedAt", updatedAt);
-            requireNotNegative("probeClaims", probeClaims);
+            requireNotNegative("probeRevision", probeRevision);
             probeLeases.forEach((slot, lease) -> {
                 if (slot == null || slot < 0 || lease == null) {
                     throw new IllegalArgumentException("probe slot " + slot + " of circuit " + circuitId

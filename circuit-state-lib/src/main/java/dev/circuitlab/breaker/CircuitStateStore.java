@@ -16,7 +16,7 @@ public interface CircuitStateStore {
     /**
      * Writes {@code next} as the whole new state if the stored version still equals
      * {@code expectedVersion} (0: the item must not exist yet, or have no version) and no probe slot
-     * was claimed since the read ({@link CircuitSnapshot#probeClaims()} still equals next's).
+     * changed since the read ({@link CircuitSnapshot#probeRevision()} still equals next's).
      *
      * @return true if this write won (also when an earlier attempt of this very request was applied
      *         and its answer lost: {@link CircuitSnapshot#madeByWrite} recognises it)
@@ -38,7 +38,8 @@ public interface CircuitStateStore {
     Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now);
 
     /**
-     * Claims HALF_OPEN probe slot {@code slot} for {@code owner} with a lease until {@code leaseUntil},
+     * Claims HALF_OPEN probe slot {@code slot} for {@code owner} with a lease until {@code leaseUntil}
+     * (adding one to the probe revision),
      * if the episode is unchanged and the slot still holds {@code expectedLease} (null: the slot is free).
      *
      * @return true if this caller now owns the slot (also when an earlier attempt of this very
@@ -48,9 +49,21 @@ public interface CircuitStateStore {
                            String owner, long now);
 
     /**
-     * Counts a probe success and frees its slot, if the slot is still owned by {@code owner}.
+     * Counts a probe success and frees its slot, if the slot is still owned by {@code owner}; adds
+     * one to the probe revision.
      *
      * @return the state after the update, or empty if the episode changed or the slot was taken over
      */
     Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, String owner, long now);
+
+    /**
+     * For operators: replaces an item that exists but cannot be read ({@link UnreadableCircuitItemException})
+     * by {@code next}, with a version above the old one where that is readable.
+     *
+     * @return the state written, or empty if there was nothing to replace or the item changed meanwhile;
+     *         a store whose items are always readable keeps this default
+     */
+    default Optional<CircuitSnapshot> overwriteUnreadable(CircuitSnapshot next) {
+        return Optional.empty();
+    }
 }

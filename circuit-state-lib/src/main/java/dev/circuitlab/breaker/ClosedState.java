@@ -49,8 +49,9 @@ final class ClosedState implements StateRules {
         if (windowExpired) {
             CircuitSnapshot fresh = s.windowRestarted(now);
             // Conditional on the count too: failures added since the read may have reached the threshold.
-            return Step.Write.update("start-window", store -> store.restartWindow(s.version(), s.failureCount(), fresh)
-                    ? Optional.of(fresh) : Optional.empty(), counted -> tripIfReached(counted, reason, now));
+            return new Step.Write("start-window", store -> store.restartWindow(s.version(), s.failureCount(), fresh)
+                    ? Optional.of(fresh) : Optional.empty(), false, counted -> tripIfReached(counted, reason, now),
+                    null, null, fresh);
         }
         return Step.Write.update("add-failure", store -> store.addFailure(s.circuitId(), s.version(), now),
                 counted -> tripIfReached(counted, reason, now));

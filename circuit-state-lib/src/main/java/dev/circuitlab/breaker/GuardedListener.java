@@ -61,8 +61,11 @@ final class GuardedListener implements CircuitBreakerListener {
     private static void guard(Runnable hook) {
         try {
             hook.run();
-        } catch (RuntimeException ignored) {
-            // A metrics or logging failure must never change a breaker decision.
+        } catch (VirtualMachineError fatal) {
+            throw fatal; // out of memory and the like: nothing the breaker could go on with
+        } catch (Throwable ignored) {
+            // A metrics or logging failure (an exception, or e.g. NoClassDefFoundError from a
+            // metrics library that failed to initialise) must never change a breaker decision.
         }
     }
 }

@@ -22,9 +22,14 @@ final class HalfOpenState implements StateRules {
 
     @Override
     public Step acquire(CircuitSnapshot s, long now) {
+        if (s.halfOpenSuccesses() >= config.successThreshold()) {
+            // Enough probes succeeded but nobody closed (the closer's answer was lost, or it lost a
+            // race): whoever sees it closes, and this call goes ahead in CLOSED.
+            return close(s, now, Step.Permit::new);
+        }
         OptionalInt free = s.freeProbeSlot(config.halfOpenProbes(), now);
         if (free.isEmpty()) {
-            return new Step.Reject(s, s.earliestLeaseExpiry(now));
+            return new Step.Reject(s, s.earliestLeaseExpiry(config.halfOpenProbes(), now, now));
         }
         int slot = free.getAsInt();
         long lease = now + config.probeLease().toMillis();
@@ -42,6 +47,10 @@ final class HalfOpenState implements StateRules {
         }
         FailureReason reason = outcome.failureReason().orElseThrow();
         if (current.version() == probe.snapshot().version()) {
+            if (current.halfOpenSuccesses() >= config.successThreshold()) {
+                // Enough probes succeeded first: the episode closes, and this failure counts in CLOSED.
+                return close(current, now, closedNow -> closed.countFailure(closedNow, reason, now)).decideAgainIfLost();
+            }
             // The failed probe's call is over: its slot does not carry into the next episode.
             CircuitSnapshot released = current.releasingProbe(probe.probeSlot().orElseThrow(), probe.probeOwner());
             return open.trip(released, "probe failed: " + reason, now).decideAgainIfLost();
@@ -69,7 +78,13 @@ final class HalfOpenState implements StateRules {
         if (counted.state() != CircuitState.HALF_OPEN || counted.halfOpenSuccesses() < config.successThreshold()) {
             return Step.DONE;
         }
-        CircuitSnapshot closedState = counted.settledIn(CircuitState.CLOSED, counted.halfOpenSuccesses() + " successful probes", now);
-        return Step.Write.transition("close", counted, closedState, written -> Step.DONE).ifLost(Step.DONE);
+        return close(counted, now, written -> Step.DONE)
+                // Lost to a claim of the freed slot (or any write of the same episode): read and close again.
+                .ifLostReread(fresh -> fresh.version() == counted.version() ? closeIfEnough(fresh, now) : Step.DONE);
+    }
+
+    private Step.Write close(CircuitSnapshot s, long now, java.util.function.Function<CircuitSnapshot, Step> then) {
+        CircuitSnapshot closed = s.settledIn(CircuitState.CLOSED, s.halfOpenSuccesses() + " successful probes", now);
+        return Step.Write.transition("close", s, closed, then);
     }
 }

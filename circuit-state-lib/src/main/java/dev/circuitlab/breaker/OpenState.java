@@ -23,7 +23,7 @@ final class OpenState implements StateRules {
         OptionalInt free = s.freeProbeSlot(config.halfOpenProbes(), now);
         if (free.isEmpty()) {
             // Probes of the last HALF_OPEN episode are still running: wait for a slot.
-            return new Step.Reject(s, s.earliestLeaseExpiry(now));
+            return new Step.Reject(s, s.earliestLeaseExpiry(config.halfOpenProbes(), now, now));
         }
         int slot = free.getAsInt();
         long lease = now + config.probeLease().toMillis();

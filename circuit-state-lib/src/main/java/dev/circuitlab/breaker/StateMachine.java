@@ -88,13 +88,28 @@ final class StateMachine {
         }
     }
 
-    /** An operator's transition to CLOSED, FORCED_OPEN or DISABLED, from any state. */
+    /**
+     * An operator's transition to CLOSED, FORCED_OPEN or DISABLED, from any state; it also replaces
+     * an item that cannot be read.
+     */
     CircuitSnapshot force(CircuitState target, String reason) {
         long now = clock.millis();
-        Function<CircuitSnapshot, Step> decide = s -> Step.Write.transition(
-                "admin-" + target.name().toLowerCase(java.util.Locale.ROOT), s, s.settledIn(target, reason, now),
+        String operation = "admin-" + target.name().toLowerCase(java.util.Locale.ROOT);
+        CircuitSnapshot read;
+        try {
+            read = reload();
+        } catch (UnreadableCircuitItemException e) {
+            CircuitSnapshot next = CircuitSnapshot.initial(circuitId)
+                    .settledIn(target, reason + " (replaced an item that could not be read)", now);
+            CircuitSnapshot written = timed(operation, () -> store.overwriteUnreadable(next))
+                    .orElseThrow(() -> e);
+            remember(written);
+            events.onTransition(circuitId, written.lastTransition());
+            return written;
+        }
+        Function<CircuitSnapshot, Step> decide = s -> Step.Write.transition(operation, s, s.settledIn(target, reason, now),
                 Step.Written::new).decideAgainIfLost();
-        Step answer = run(reload(), decide, lastRead -> Step.DONE);
+        Step answer = run(read, decide, lastRead -> Step.DONE);
         if (answer instanceof Step.Written written) {
             return written.snapshot();
         }
@@ -103,9 +118,8 @@ final class StateMachine {
 
     /** The current state, always read from the store. */
     CircuitSnapshot reload() {
-        long now = clock.millis();
         CircuitSnapshot s = timed("load", () -> store.load(circuitId));
-        cache = new CachedState(s, now);
+        remember(s);
         return s;
     }
 
@@ -120,9 +134,9 @@ final class StateMachine {
         CircuitSnapshot lastRead = read;
         int rereads = 0;
         while (step instanceof Step.Write write) {
-            Optional<CircuitSnapshot> written = timed(write.operation(), () -> write.write().apply(store));
+            Optional<CircuitSnapshot> written = send(write);
             if (written.isPresent()) {
-                cache = new CachedState(written.get(), clock.millis());
+                remember(written.get());
                 if (write.transition()) {
                     events.onTransition(circuitId, written.get().lastTransition());
                 }
@@ -143,6 +157,42 @@ final class StateMachine {
         return step;
     }
 
+    /**
+     * Sends one write. If the store fails on a whole-state write, DynamoDB may still have applied it
+     * (every attempt's answer lost): one read tells, by the write's token, and a write that did land
+     * is taken as won. Otherwise the store error stands.
+     */
+    private Optional<CircuitSnapshot> send(Step.Write write) {
+        try {
+            return timed(write.operation(), () -> write.write().apply(store));
+        } catch (CircuitStateStoreException e) {
+            if (write.proposed() == null) {
+                throw e;
+            }
+            CircuitSnapshot current;
+            try {
+                current = reload();
+            } catch (CircuitStateStoreException again) {
+                throw e;
+            }
+            if (!current.madeByWrite(write.proposed().writeToken())) {
+                throw e;
+            }
+            return Optional.of(write.proposed());
+        }
+    }
+
+    /** Caches a state this instance read or wrote, never replacing a newer version by an older one. */
+    private void remember(CircuitSnapshot s) {
+        long now = clock.millis();
+        synchronized (this) {
+            CachedState c = cache;
+            if (c == null || s.version() >= c.snapshot().version()) {
+                cache = new CachedState(s, now);
+            }
+        }
+    }
+
     private CircuitSnapshot cachedOrLoad(long now) {
         CachedState c = cache;
         long cacheMillis = config.stateCache().toMillis();
@@ -150,7 +200,8 @@ final class StateMachine {
             CircuitSnapshot s = c.snapshot();
             boolean fresh = switch (s.state()) {
                 case CLOSED -> now - c.readAt() < cacheMillis;
-                // An OPEN circuit cannot change before its retry time except by an operator.
+                // OPEN changes before its retry time only by an operator, whose reset this instance
+                // then sees at the retry time (the price of rejecting without a read).
                 case OPEN -> now < s.retryAt();
                 default -> false;
             };

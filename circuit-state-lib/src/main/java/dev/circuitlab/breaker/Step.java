@@ -37,10 +37,12 @@ sealed interface Step {
      *
      * @param operation  name for metrics and logs ("trip", "add-failure", …)
      * @param transition whether a win is a state transition to publish
+     * @param proposed   for a whole-state write, the state it writes (its write token identifies it
+     *                   when the store's answer was lost); null for an update
      */
     record Write(String operation, StoreWrite write, boolean transition,
                  Function<CircuitSnapshot, Step> onWin, Step ifLost,
-                 Function<CircuitSnapshot, Step> afterReread) implements Step {
+                 Function<CircuitSnapshot, Step> afterReread, CircuitSnapshot proposed) implements Step {
 
         public Write {
             Objects.requireNonNull(operation, "operation");
@@ -52,27 +54,27 @@ sealed interface Step {
         static Write transition(String operation, CircuitSnapshot read, CircuitSnapshot next,
                                 Function<CircuitSnapshot, Step> onWin) {
             return new Write(operation, store -> store.replace(read.version(), next) ? Optional.of(next) : Optional.empty(),
-                    true, onWin, null, null);
+                    true, onWin, null, null, next);
         }
 
         /** A write that is not a transition; a lost race decides the operation again from a fresh read. */
         static Write update(String operation, StoreWrite write, Function<CircuitSnapshot, Step> onWin) {
-            return new Write(operation, write, false, onWin, null, null);
+            return new Write(operation, write, false, onWin, null, null, null);
         }
 
         /** The same write, but a lost race ends with {@code step} instead of a re-read. */
         Write ifLost(Step step) {
-            return new Write(operation, write, transition, onWin, Objects.requireNonNull(step, "step"), null);
+            return new Write(operation, write, transition, onWin, Objects.requireNonNull(step, "step"), null, proposed);
         }
 
         /** The same write, but a lost race reads the circuit again and decides the operation anew. */
         Write decideAgainIfLost() {
-            return new Write(operation, write, transition, onWin, null, null);
+            return new Write(operation, write, transition, onWin, null, null, proposed);
         }
 
         /** The same write, but a lost race reads the circuit again and continues with {@code next}. */
         Write ifLostReread(Function<CircuitSnapshot, Step> next) {
-            return new Write(operation, write, transition, onWin, null, Objects.requireNonNull(next, "next"));
+            return new Write(operation, write, transition, onWin, null, Objects.requireNonNull(next, "next"), proposed);
         }
     }
 

@@ -124,9 +124,10 @@ class LostAnswersAndOldItemsTest {
         b.onResult(second, CallOutcome.success());
 
         assertEquals(0, faults.pendingLoss(), "the fault was injected");
-        assertTrue(othersClaim.get().isProbe(), "the other environment claimed the freed slot");
+        assertTrue(othersClaim.get().permitted(), "the other environment's call went ahead: " + othersClaim.get());
         assertEquals(CircuitState.CLOSED, b.snapshot().state(), "2 of 2 successes close the circuit");
-        assertEquals(1, listener.transitionsTo(CircuitState.CLOSED));
+        assertEquals(1, listener.transitionsTo(CircuitState.CLOSED) + otherListener.transitionsTo(CircuitState.CLOSED),
+                "closed once, by whichever environment saw 2 of 2 first");
     }
 
     /**
@@ -249,13 +250,13 @@ class LostAnswersAndOldItemsTest {
         assertEquals(0, listener.storeErrors.get());
     }
 
-    // ---------------------------------------------------------------- review findings (failing on purpose)
+    // ---------------------------------------------------------------- requests applied while every answer was lost
 
     /**
-     * Review: the successThreshold-th probe success is applied (2 of 2, slot freed) but the answer
-     * of every SDK attempt is lost, so the breaker takes it for a store error and nobody closes.
-     * The next caller is admitted as a probe of the same episode, and when it fails the circuit
-     * re-opens (with backoff) although the episode already counted enough successes.
+     * Regression: the successThreshold-th probe success was applied (2 of 2, slot freed) but the
+     * answer of every SDK attempt was lost, so the breaker took it for a store error and nobody
+     * closed; the next caller was admitted as a probe of the same episode, and its failure re-opened
+     * the circuit. Now the next caller that sees enough successes closes.
      */
     @Test
     void anEpisodeThatCountedEnoughSuccessesIsNotReopenedByALaterProbe() {
@@ -265,8 +266,8 @@ class LostAnswersAndOldItemsTest {
         faults.loseEveryAnswerOfNext("UpdateItem");
         b.onResult(second, CallOutcome.success());
         assertTrue(faults.lostAttempts() >= 2, "the SDK retried: " + faults.lostAttempts());
-        assertEquals(1, listener.storeErrors.get(), "the breaker took the applied success for a store error");
-        assertEquals(2, o.snapshot().halfOpenSuccesses(), "the success was applied");
+        CircuitSnapshot applied = o.snapshot();
+        assertTrue(applied.state() == CircuitState.CLOSED || applied.halfOpenSuccesses() == 2, "the success was applied: " + applied);
 
         clock.advance(Duration.ofMillis(10));
         Permission next = o.acquirePermission();
@@ -277,7 +278,11 @@ class LostAnswersAndOldItemsTest {
                 + "yet the next caller was " + next + " and its failure re-opened the circuit");
     }
 
-    /** Review: an applied trip whose every answer was lost is never reported (one report per applied transition is promised). */
+    /**
+     * Regression: an applied trip whose every answer was lost was never reported (one report per
+     * applied transition is promised). A store error on a whole-state write now reads once and
+     * recognises the write by its token.
+     */
     @Test
     void anAppliedTripWhoseAnswersWereAllLostIsReported() {
         CircuitBreaker b = underTest(policy().build());
@@ -293,9 +298,10 @@ class LostAnswersAndOldItemsTest {
     }
 
     /**
-     * Review: an item a person half-edited (a lastTransition without "from") is unreadable: every
-     * call is a store error (fail-open for ever), and the operator cannot repair it through the
-     * breaker either, because reset() reads the item before its conditional write.
+     * Regression: an item a person half-edited (a lastTransition without "from") is unreadable:
+     * every call is a store error (fail-open), and the operator could not repair it through the
+     * breaker either, because reset() read the item before its conditional write. Now an operator's
+     * action replaces an unreadable item.
      */
     @Test
     void anOperatorCanResetAnItemTheBreakerCannotRead() {

@@ -36,8 +36,8 @@ final class CircuitItem {
     static final String PREVIOUS_WRITE_TOKEN = "previousWriteToken";
     /** Probe slot → random token of the caller that claimed it (lease values alone can coincide). */
     static final String PROBE_OWNERS = "probeOwners";
-    /** Probe-slot claims ever made; whole-state writes are conditioned on it (claims leave the version alone). */
-    static final String PROBE_CLAIMS = "probeClaims";
+    /** Probe-slot changes ever made (claims, counted successes); whole-state writes are conditioned on it. */
+    static final String PROBE_REVISION = "probeRevision";
 
     static final StaticTableSchema<CircuitItem> SCHEMA = StaticTableSchema.builder(CircuitItem.class)
             .newItemSupplier(CircuitItem::new)
@@ -61,7 +61,7 @@ final class CircuitItem {
                     .setter((i, v) -> i.previousWriteToken = v))
             .addAttribute(EnhancedType.mapOf(String.class, String.class),
                     a -> a.name(PROBE_OWNERS).getter(i -> i.probeOwners).setter((i, v) -> i.probeOwners = v))
-            .addAttribute(Long.class, a -> a.name(PROBE_CLAIMS).getter(i -> i.probeClaims).setter((i, v) -> i.probeClaims = v))
+            .addAttribute(Long.class, a -> a.name(PROBE_REVISION).getter(i -> i.probeRevision).setter((i, v) -> i.probeRevision = v))
             .build();
 
     String circuitId;
@@ -79,7 +79,7 @@ final class CircuitItem {
     String writeToken;
     String previousWriteToken;
     Map<String, String> probeOwners;
-    Long probeClaims;
+    Long probeRevision;
 
     static CircuitItem of(CircuitSnapshot s) {
         CircuitItem i = new CircuitItem();
@@ -96,7 +96,7 @@ final class CircuitItem {
         Map<String, String> owners = new HashMap<>();
         s.probeOwners().forEach((slot, owner) -> owners.put(slot.toString(), owner));
         i.probeOwners = owners;
-        i.probeClaims = s.probeClaims();
+        i.probeRevision = s.probeRevision();
         i.writeToken = s.writeToken();
         i.previousWriteToken = s.previousWriteToken();
         i.halfOpenSuccesses = s.halfOpenSuccesses();
@@ -142,7 +142,7 @@ final class CircuitItem {
                 .updatedAt(n(updatedAt))
                 .lastTransition(t)
                 .probeOwners(owners)
-                .probeClaims(n(probeClaims))
+                .probeRevision(n(probeRevision))
                 .writeToken(writeToken)
                 .previousWriteToken(previousWriteToken)
                 .build();

@@ -3,7 +3,7 @@ package dev.circuitlab.breaker.dynamodb;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.CIRCUIT_ID;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.FAILURE_COUNT;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.HALF_OPEN_SUCCESSES;
-import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_CLAIMS;
+import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_REVISION;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_LEASES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_OWNERS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.STATE;
@@ -14,6 +14,7 @@ import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
+import dev.circuitlab.breaker.UnreadableCircuitItemException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -104,7 +105,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             throw storeError("GetItem", circuitId, e);
         } catch (RuntimeException e) {
             // The schema could not map the item (an attribute of the wrong type, edited by hand).
-            throw new CircuitStateStoreException("circuit item " + circuitId + " cannot be read: " + e.getMessage(), e);
+            throw new UnreadableCircuitItemException("circuit item " + circuitId + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -125,16 +126,16 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      * not take a won race for a lost one.
      */
     private boolean put(long expectedVersion, Long expectedFailureCount, CircuitSnapshot next) {
-        Map<String, String> names = new HashMap<>(Map.of("#v", VERSION, "#pc", PROBE_CLAIMS));
+        Map<String, String> names = new HashMap<>(Map.of("#v", VERSION, "#pc", PROBE_REVISION));
         Map<String, AttributeValue> values = new HashMap<>();
         String condition = versionIs(expectedVersion, values);
         // No probe slot claimed since the read: a claim changes no version but must not be overwritten.
-        if (next.probeClaims() == 0) {
+        if (next.probeRevision() == 0) {
             condition += " AND (attribute_not_exists(#pc) OR #pc = :pc)";
         } else {
             condition += " AND #pc = :pc";
         }
-        values.put(":pc", num(next.probeClaims()));
+        values.put(":pc", num(next.probeRevision()));
         if (expectedFailureCount != null) {
             // A window restart must not wipe failures added since the read: they may have reached the threshold.
             condition += expectedFailureCount == 0 ? " AND (attribute_not_exists(#fc) OR #fc = :fc)" : " AND #fc = :fc";
@@ -172,6 +173,51 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     /**
+     * Replaces an item that cannot be read, keeping its version going up if that much of it is
+     * readable. Conditioned on the item still existing with that version.
+     */
+    @Override
+    public Optional<CircuitSnapshot> overwriteUnreadable(CircuitSnapshot next) {
+        Map<String, AttributeValue> raw;
+        try {
+            raw = client.getItem(b -> b.tableName(tableName).consistentRead(true)
+                    .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(next.circuitId())))).item();
+        } catch (SdkException e) {
+            throw storeError("GetItem", next.circuitId(), e);
+        }
+        if (raw == null || raw.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue version = raw.get(VERSION);
+        long old = 0;
+        try {
+            old = version == null || version.n() == null ? 0 : Long.parseLong(version.n());
+        } catch (NumberFormatException e) {
+            old = 0; // not even the version is readable: start over from 1
+        }
+        CircuitSnapshot written = next.toBuilder().version(Math.max(old, 0) + 1).build();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition = "attribute_exists(#id) AND " + (version == null ? "attribute_not_exists(#v)" : "#v = :old");
+        if (version != null) {
+            values.put(":old", version);
+        }
+        Expression.Builder expression = Expression.builder().expression(condition)
+                .expressionNames(Map.of("#id", CIRCUIT_ID, "#v", VERSION));
+        if (!values.isEmpty()) {
+            expression.expressionValues(values);
+        }
+        try {
+            table.putItem(PutItemEnhancedRequest.builder(CircuitItem.class).item(CircuitItem.of(written))
+                    .conditionExpression(expression.build()).build());
+            return Optional.of(written);
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw storeError("PutItem", next.circuitId(), e);
+        }
+    }
+
+    /**
      * One atomic ADD. It is sent without SDK retries: a retry of an increment whose response was
      * lost would count the failure twice. At most once is the right side for a failure count; a
      * request that fails surfaces as a store error and the fallback breaker counts it locally.
@@ -192,7 +238,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil,
                                   String owner, long now) {
         Map<String, String> names = Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
-                "#u", UPDATED_AT, "#v", VERSION, "#s", STATE, "#pc", PROBE_CLAIMS);
+                "#u", UPDATED_AT, "#v", VERSION, "#s", STATE, "#pc", PROBE_REVISION);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":lease", num(leaseUntil), ":owner",
                 AttributeValue.fromS(owner), ":now", num(now), ":one", num(1),
                 ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
@@ -226,7 +272,9 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      * @return whether a map was missing (and is now added, or was added by someone else meanwhile)
      */
     private boolean addMissingProbeMaps(String circuitId, long expectedVersion, CircuitStateStoreException cause) {
-        if (!(cause.getCause() instanceof DynamoDbException d) || d.statusCode() != 400) {
+        // Only a refused expression; throttling is a 400 too, and must not cost another read.
+        if (!(cause.getCause() instanceof DynamoDbException d) || d.awsErrorDetails() == null
+                || !"ValidationException".equals(d.awsErrorDetails().errorCode())) {
             return false;
         }
         Optional<CircuitItem> item = loadItem(circuitId);
@@ -247,10 +295,10 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
                 ":now", num(now), ":state", AttributeValue.fromS(CircuitState.HALF_OPEN.name())));
         // Conditioned on the slot's owner, not its lease: two claims can write the same lease value.
         // A lost answer is not re-read here: the breaker reads and closes if the successes suffice.
-        return update(circuitId, "ADD #ok :one REMOVE #p.#slot, #o.#slot SET #u = :now",
+        return update(circuitId, "ADD #ok :one, #pr :one REMOVE #p.#slot, #o.#slot SET #u = :now",
                 versionIs(expectedVersion, values) + " AND #s = :state AND #o.#slot = :owner",
                 Map.of("#ok", HALF_OPEN_SUCCESSES, "#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#slot", Integer.toString(slot),
-                        "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
+                        "#u", UPDATED_AT, "#v", VERSION, "#s", STATE, "#pr", PROBE_REVISION),
                 values, null, null);
     }
 
@@ -300,7 +348,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         try {
             return item.toSnapshot();
         } catch (RuntimeException e) {
-            throw new CircuitStateStoreException("circuit item " + item.circuitId + " cannot be read: " + e.getMessage(), e);
+            throw new UnreadableCircuitItemException("circuit item " + item.circuitId + " cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -28,8 +28,8 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
         boolean[] won = {false};
         items.compute(next.circuitId(), (id, current) -> {
             long version = current == null ? 0 : current.version();
-            long claims = current == null ? 0 : current.probeClaims();
-            if (version != expectedVersion || claims != next.probeClaims()) {
+            long claims = current == null ? 0 : current.probeRevision();
+            if (version != expectedVersion || claims != next.probeRevision()) {
                 return current;
             }
             won[0] = true;
@@ -44,9 +44,9 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
         items.compute(next.circuitId(), (id, current) -> {
             long version = current == null ? 0 : current.version();
             long failures = current == null ? 0 : current.failureCount();
-            long claims = current == null ? 0 : current.probeClaims();
+            long claims = current == null ? 0 : current.probeRevision();
             if (version != expectedVersion || (current != null && failures != expectedFailureCount)
-                    || claims != next.probeClaims()) {
+                    || claims != next.probeRevision()) {
                 return current;
             }
             won[0] = true;
@@ -74,7 +74,7 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
                     leases.put(slot, leaseUntil);
                     owners.put(slot, owner);
                     return current.toBuilder().probeLeases(leases).probeOwners(owners)
-                            .probeClaims(current.probeClaims() + 1).updatedAt(now).build();
+                            .probeRevision(current.probeRevision() + 1).updatedAt(now).build();
                 }).isPresent();
     }
 
@@ -90,7 +90,8 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
                     leases.remove(slot);
                     owners.remove(slot);
                     return current.toBuilder().probeLeases(leases).probeOwners(owners)
-                            .halfOpenSuccesses(current.halfOpenSuccesses() + 1).updatedAt(now).build();
+                            .halfOpenSuccesses(current.halfOpenSuccesses() + 1)
+                            .probeRevision(current.probeRevision() + 1).updatedAt(now).build();
                 });
     }
 

@@ -45,13 +45,8 @@ public final class BreakerHistory implements SimulatedStore.World {
     /** Lost races one breaker operation re-reads before giving up (the breaker's own limit). */
     private static final int RACE_RETRIES = 4;
     private static final int TRACE_LINES = 400;
-    /**
-     * Of the lost answers, the share whose SDK retries fail as well (the request was applied, the
-     * caller sees an error). {@code -Dtorture.appliedThenError=0} turns it off.
-     */
-    private final double APPLIED_THEN_ERROR_RATE = Double.parseDouble(System.getProperty("torture.appliedThenError", "0.3"));
-    /** Whether a transition applied but answered with an error may go unreported (the breaker cannot know it won). */
-    private final boolean ALLOW_UNREPORTED_AFTER_ERROR = Boolean.getBoolean("torture.allowUnreportedAfterError");
+    /** Of the lost answers, the share whose SDK retries fail as well: applied, and the caller sees an error. */
+    private static final double APPLIED_THEN_ERROR_SHARE = 0.3;
 
     /** A violated invariant, with the replay command and the history's last events. */
     public record Violation(long seed, int step, String invariant, List<String> trace) {
@@ -72,6 +67,8 @@ public final class BreakerHistory implements SimulatedStore.World {
     private final Map<Transition, Integer> reported = new IdentityHashMap<>();
     private final Map<Transition, Boolean> appliedTransitions = new IdentityHashMap<>();
     private final Map<Transition, Boolean> allowedUnreported = new IdentityHashMap<>();
+    /** Per environment: a transition it wrote whose every answer was lost, until its next read. */
+    private final Map<Integer, Transition> awaitingVerification = new java.util.HashMap<>();
 
     private long now = T0;
     private int step;
@@ -364,6 +361,17 @@ public final class BreakerHistory implements SimulatedStore.World {
 
     @Override
     public SimulatedStore.Fault faultFor(SimulatedStore store, String request) {
+        SimulatedStore.Fault fault = drawFault();
+        Transition unverified = awaitingVerification.remove(store.environment);
+        if (unverified != null && request.equals("load") && fault != SimulatedStore.Fault.NONE
+                && fault != SimulatedStore.Fault.SLOW && fault != SimulatedStore.Fault.LOST_ANSWER) {
+            allowedUnreported.put(unverified, Boolean.TRUE);
+            trace("env" + store.environment + " cannot learn that its write landed (documented)");
+        }
+        return fault;
+    }
+
+    private SimulatedStore.Fault drawFault() {
         if (recovering) {
             return SimulatedStore.Fault.NONE;
         }
@@ -372,7 +380,7 @@ public final class BreakerHistory implements SimulatedStore.World {
         }
         double r = random.nextDouble();
         if (r < policy.lostRate()) {
-            return APPLIED_THEN_ERROR_RATE > 0 && random.nextDouble() < APPLIED_THEN_ERROR_RATE
+            return random.nextDouble() < APPLIED_THEN_ERROR_SHARE
                     ? SimulatedStore.Fault.APPLIED_THEN_ERROR : SimulatedStore.Fault.LOST_ANSWER;
         }
         r -= policy.lostRate();
@@ -442,8 +450,10 @@ public final class BreakerHistory implements SimulatedStore.World {
 
     @Override
     public void appliedButFailed(SimulatedStore store, String request, CircuitSnapshot after) {
-        if (ALLOW_UNREPORTED_AFTER_ERROR && after.lastTransition() != null) {
-            allowedUnreported.put(after.lastTransition(), Boolean.TRUE);
+        if ((request.equals("replace") || request.equals("restart-window")) && after.lastTransition() != null) {
+            // The breaker reads once to learn whether its write landed; only if that read fails
+            // too may the transition go unreported (documented).
+            awaitingVerification.put(store.environment, after.lastTransition());
         }
     }
 

