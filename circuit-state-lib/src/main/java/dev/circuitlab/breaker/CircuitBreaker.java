@@ -164,11 +164,21 @@ public final class CircuitBreaker {
         events.onStoreError(circuitId, operation, e);
     }
 
-    /** The store-failure policy's decision: reject ({@code FAIL_CLOSED}) or ask this instance's local breaker. */
+    /**
+     * The store-failure policy's decision: reject ({@code FAIL_CLOSED}), or ask this instance's local
+     * breaker ({@code FAIL_OPEN}) — unless the last shared state this instance saw still rejects
+     * (OPEN before its retry time, a recent HALF_OPEN): a dependency known to be failing is not
+     * called just because DynamoDB hiccupped.
+     */
     private Permission withoutTheStore() {
-        return config.storeFailurePolicy() == StoreFailurePolicy.FAIL_CLOSED
-                ? Permission.rejectUnknownState(circuitId, clock.millis() + config.openDuration().toMillis())
-                : fallback.acquire();
+        long now = clock.millis();
+        if (config.storeFailurePolicy() == StoreFailurePolicy.FAIL_CLOSED) {
+            return Permission.rejectUnknownState(circuitId, now + config.openDuration().toMillis());
+        }
+        return shared.lastKnownRejecting(now)
+                .map(s -> Permission.rejectOnLastKnown(s, s.state() == CircuitState.OPEN ? s.retryAt()
+                        : s.earliestLeaseExpiry(config.halfOpenProbes(), now, now + config.probeLease().toMillis())))
+                .orElseGet(fallback::acquire);
     }
 
     /** The current shared state (always read from the store). */

@@ -43,6 +43,11 @@ public final class Permission {
         return new Permission(false, s, OptionalInt.empty(), 0, retryAt, issuer);
     }
 
+    /** The store failed, and this instance last knew the circuit rejecting: rejected on that knowledge. */
+    static Permission rejectOnLastKnown(CircuitSnapshot lastKnown, long retryAt) {
+        return new Permission(false, lastKnown, OptionalInt.empty(), 0, retryAt, null);
+    }
+
     /** The store could not be read and the policy is FAIL_CLOSED: rejected as if OPEN. */
     static Permission rejectUnknownState(String circuitId, long retryAt) {
         CircuitSnapshot unknown = CircuitSnapshot.builder(circuitId).state(CircuitState.OPEN).build();

@@ -116,6 +116,25 @@ final class StateMachine {
         throw new CircuitStateStoreException("circuit " + circuitId + " kept changing; " + target + " not applied", null);
     }
 
+    /**
+     * The last shared state this instance read or wrote, if it still says "reject" now: OPEN before
+     * its retry time, or HALF_OPEN while a probe read within one lease may still be running. No
+     * store request. While the store fails, a dependency known to be failing stays protected.
+     */
+    Optional<CircuitSnapshot> lastKnownRejecting(long now) {
+        CachedState c = cache;
+        if (c == null) {
+            return Optional.empty();
+        }
+        CircuitSnapshot s = c.snapshot();
+        boolean rejecting = switch (s.state()) {
+            case OPEN -> now < s.retryAt();
+            case HALF_OPEN -> now - c.readAt() < config.probeLease().toMillis();
+            default -> false;
+        };
+        return rejecting ? Optional.of(s) : Optional.empty();
+    }
+
     /** The current state, always read from the store. */
     CircuitSnapshot reload() {
         CircuitSnapshot s = timed("load", () -> store.load(circuitId));

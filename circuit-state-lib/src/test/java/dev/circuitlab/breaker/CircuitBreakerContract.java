@@ -457,6 +457,28 @@ abstract class CircuitBreakerContract {
     }
 
     /**
+     * While the store fails, an instance that last saw the circuit OPEN keeps rejecting until the
+     * retry time it saw, instead of letting its local breaker (which knows nothing of the outage)
+     * send calls to a dependency known to be failing. After the retry time the local breaker decides.
+     */
+    @Test
+    void whileTheStoreFailsAnOpenCircuitThisInstanceSawKeepsRejectingUntilItsRetryTime() {
+        HookedStore hooked = new HookedStore(store());
+        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().build(), hooked, clock, listener);
+        trip(b, 5);
+        long retryAt = b.snapshot().retryAt();
+        hooked.failEverything();
+        clock.advance(Duration.ofSeconds(10));
+        Permission p = b.acquirePermission();
+        assertFalse(p.permitted(), "the circuit was OPEN when last seen");
+        assertTrue(p.local(), "decided without the store");
+        assertEquals(retryAt, p.retryAt());
+        clock.advance(Duration.ofSeconds(20));
+        Permission after = b.acquirePermission();
+        assertTrue(after.permitted() && after.local(), "after the retry time the local breaker decides: " + after);
+    }
+
+    /**
      * Regression: a lease is written with one environment's clock and checked with another's. An
      * environment whose clock ran 1.5 s fast took a probe slot over 1.6 s into the owner's 2 s call.
      * The lease now covers the call timeout plus the tolerated skew.

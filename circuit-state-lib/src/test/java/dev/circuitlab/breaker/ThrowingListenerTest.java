@@ -82,7 +82,9 @@ class ThrowingListenerTest {
         probeB2 = note(decisions, b.acquirePermission());
         b.onResult(probeB2, CallOutcome.success());
 
-        // The store fails: the local fallback decides, counts and trips, through execute() too.
+        // The store fails, long after the last shared read (so that read no longer decides): the
+        // local fallback decides, counts and trips, through execute() too.
+        clock.advance(Duration.ofSeconds(5));
         storeA.failEverything();
         for (int i = 0; i < 4; i++) {
             Permission p = note(decisions, a.acquirePermission());
