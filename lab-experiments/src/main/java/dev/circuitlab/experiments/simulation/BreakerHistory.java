@@ -68,7 +68,7 @@ public final class BreakerHistory implements SimulatedStore.World {
     private final Map<Transition, Boolean> appliedTransitions = new IdentityHashMap<>();
     private final Map<Transition, Boolean> allowedUnreported = new IdentityHashMap<>();
     /** Per environment: a transition it wrote whose every answer was lost, until its next read. */
-    private final Map<Integer, Transition> awaitingVerification = new java.util.HashMap<>();
+    private final Map<Integer, CircuitSnapshot> awaitingVerification = new java.util.HashMap<>();
 
     private long now = T0;
     private int step;
@@ -362,11 +362,17 @@ public final class BreakerHistory implements SimulatedStore.World {
     @Override
     public SimulatedStore.Fault faultFor(SimulatedStore store, String request) {
         SimulatedStore.Fault fault = drawFault();
-        Transition unverified = awaitingVerification.remove(store.environment);
-        if (unverified != null && request.equals("load") && fault != SimulatedStore.Fault.NONE
-                && fault != SimulatedStore.Fault.SLOW && fault != SimulatedStore.Fault.LOST_ANSWER) {
-            allowedUnreported.put(unverified, Boolean.TRUE);
-            trace("env" + store.environment + " cannot learn that its write landed (documented)");
+        CircuitSnapshot unverified = awaitingVerification.remove(store.environment);
+        if (unverified != null && request.equals("load")) {
+            boolean readFails = fault != SimulatedStore.Fault.NONE && fault != SimulatedStore.Fault.SLOW
+                    && fault != SimulatedStore.Fault.LOST_ANSWER;
+            // The token of the write, or of the one before, identifies it: not after two more writes.
+            boolean overwritten = shared.load(CIRCUIT).version() >= unverified.version() + 2;
+            if (readFails || overwritten) {
+                allowedUnreported.put(unverified.lastTransition(), Boolean.TRUE);
+                trace("env" + store.environment + " cannot learn that its write v" + unverified.version()
+                        + " landed (documented)");
+            }
         }
         return fault;
     }
@@ -453,7 +459,7 @@ public final class BreakerHistory implements SimulatedStore.World {
         if ((request.equals("replace") || request.equals("restart-window")) && after.lastTransition() != null) {
             // The breaker reads once to learn whether its write landed; only if that read fails
             // too may the transition go unreported (documented).
-            awaitingVerification.put(store.environment, after.lastTransition());
+            awaitingVerification.put(store.environment, after);
         }
     }
 

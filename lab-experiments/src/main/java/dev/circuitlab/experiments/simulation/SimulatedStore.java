@@ -67,10 +67,11 @@ final class SimulatedStore implements CircuitStateStore {
         firstAttemptApplied = Boolean.TRUE.equals(result) || (result instanceof Optional<?> o && o.isPresent());
         if (fault == Fault.APPLIED_THEN_ERROR) {
             // Applied, and every answer lost: the SDK's retries time out or fail too, so it throws.
+            CircuitSnapshot written = shared.load(circuitId);
             world.trace("env" + environment + " " + name + " applied=" + result + ", every answer lost");
             world.interleave(this, true);
             if (firstAttemptApplied) {
-                world.appliedButFailed(this, name, shared.load(circuitId));
+                world.appliedButFailed(this, name, written);
             }
             throw new CircuitStateStoreException(name + " applied but every answer lost in the simulation", null);
         }
