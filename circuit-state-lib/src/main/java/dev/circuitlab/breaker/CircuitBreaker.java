@@ -15,7 +15,8 @@ import java.util.function.Function;
  * {@link GuardedListener} so it can never throw into a caller.
  *
  * <p>Cost (docs/DESIGN.md §6): a permitted call in CLOSED reads the item once (not at all
- * while the state cache is fresh) and writes nothing on success; a rejection in OPEN reads once; a
+ * while this instance's copy is fresh: at most one read per refresh interval) and writes nothing on
+ * success; a rejection in OPEN reads nothing (OPEN is kept until its retry time) or once at interval 0; a
  * failure writes once, plus once for the trip.
  *
  * <p>If the store fails, the decision falls to an in-memory breaker local to this instance

@@ -25,7 +25,7 @@ public final class CircuitBreakerConfig {
     public static final String ENV_CALL_TIMEOUT_MS = "CIRCUIT_CALL_TIMEOUT_MS";
     public static final String ENV_PROBE_LEASE_MS = "CIRCUIT_PROBE_LEASE_MS";
     public static final String ENV_MAX_CLOCK_SKEW_MS = "CIRCUIT_MAX_CLOCK_SKEW_MS";
-    public static final String ENV_STATE_CACHE_MS = "CIRCUIT_STATE_CACHE_MS";
+    public static final String ENV_REFRESH_INTERVAL_MS = "CIRCUIT_REFRESH_INTERVAL_MS";
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
 
     public static final int DEFAULT_FAILURE_THRESHOLD = 5;
@@ -53,8 +53,11 @@ public final class CircuitBreakerConfig {
     public static final Duration MIN_PROBE_LEASE_MARGIN = Duration.ofMillis(100);
     /** Upper bound of the clock skew setting. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
-    /** 0: the per-instance state cache is off. */
-    public static final Duration DEFAULT_STATE_CACHE = Duration.ZERO;
+    /**
+     * How long an instance decides from its copy of the shared state before reading it again
+     * (CLOSED; OPEN is kept until its retry time). 0 reads on every call.
+     */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
     public static final StoreFailurePolicy DEFAULT_STORE_FAILURE_POLICY = StoreFailurePolicy.FAIL_OPEN;
 
     /** Upper bound of every duration setting: far beyond any sensible value, and epoch-ms arithmetic cannot overflow. */
@@ -76,7 +79,7 @@ public final class CircuitBreakerConfig {
     private final Duration callTimeout;
     private final Duration probeLease;
     private final Duration maxClockSkew;
-    private final Duration stateCache;
+    private final Duration refreshInterval;
     private final StoreFailurePolicy storeFailurePolicy;
 
     private CircuitBreakerConfig(Builder b) {
@@ -90,7 +93,7 @@ public final class CircuitBreakerConfig {
         this.callTimeout = b.callTimeout;
         this.probeLease = b.effectiveProbeLease();
         this.maxClockSkew = b.maxClockSkew;
-        this.stateCache = b.stateCache;
+        this.refreshInterval = b.refreshInterval;
         this.storeFailurePolicy = b.storeFailurePolicy;
     }
 
@@ -150,8 +153,8 @@ public final class CircuitBreakerConfig {
             CircuitBreakerConfig::parseMillis, Builder::probeLease, b -> millis(b.effectiveProbeLease()));
     private static final Variable<Duration> MAX_CLOCK_SKEW_VARIABLE = new Variable<>(ENV_MAX_CLOCK_SKEW_MS, MILLIS,
             CircuitBreakerConfig::parseMillis, Builder::maxClockSkew, b -> millis(b.maxClockSkew));
-    private static final Variable<Duration> STATE_CACHE = new Variable<>(ENV_STATE_CACHE_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::stateCache, b -> millis(b.stateCache));
+    private static final Variable<Duration> REFRESH_INTERVAL = new Variable<>(ENV_REFRESH_INTERVAL_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::refreshInterval, b -> millis(b.refreshInterval));
     private static final Variable<StoreFailurePolicy> STORE_FAILURE_POLICY = new Variable<>(ENV_STORE_FAILURE_POLICY,
             "one of FAIL_OPEN, FAIL_CLOSED", s -> StoreFailurePolicy.valueOf(s.toUpperCase(Locale.ROOT)),
             Builder::storeFailurePolicy, b -> b.storeFailurePolicy.name());
@@ -159,7 +162,7 @@ public final class CircuitBreakerConfig {
     /** Every variable {@link #fromEnvironment} reads, in the order it applies them. */
     private static final List<Variable<?>> VARIABLES = List.of(FAILURE_THRESHOLD, FAILURE_WINDOW, OPEN_DURATION,
             OPEN_BACKOFF, MAX_OPEN_DURATION, HALF_OPEN_PROBES, SUCCESS_THRESHOLD, CALL_TIMEOUT, PROBE_LEASE,
-            MAX_CLOCK_SKEW_VARIABLE, STATE_CACHE, STORE_FAILURE_POLICY);
+            MAX_CLOCK_SKEW_VARIABLE, REFRESH_INTERVAL, STORE_FAILURE_POLICY);
 
     /** The names of every variable {@link #fromEnvironment} reads. */
     public static List<String> environmentVariables() {
@@ -231,7 +234,7 @@ public final class CircuitBreakerConfig {
     public Duration probeLeaseMargin() {
         return probeLease.minus(callTimeout).minus(maxClockSkew);
     }
-    public Duration stateCache() { return stateCache; }
+    public Duration refreshInterval() { return refreshInterval; }
     public StoreFailurePolicy storeFailurePolicy() { return storeFailurePolicy; }
 
     @Override
@@ -240,7 +243,7 @@ public final class CircuitBreakerConfig {
                 + ", openDuration=" + openDuration + ", openBackoffMultiplier=" + openBackoffMultiplier
                 + ", maxOpenDuration=" + maxOpenDuration + ", halfOpenProbes=" + halfOpenProbes
                 + ", successThreshold=" + successThreshold + ", callTimeout=" + callTimeout
-                + ", probeLease=" + probeLease + ", maxClockSkew=" + maxClockSkew + ", stateCache=" + stateCache
+                + ", probeLease=" + probeLease + ", maxClockSkew=" + maxClockSkew + ", refreshInterval=" + refreshInterval
                 + ", storeFailurePolicy=" + storeFailurePolicy + "}";
     }
 
@@ -256,7 +259,7 @@ public final class CircuitBreakerConfig {
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         private Duration probeLease; // null: call timeout + clock skew + DEFAULT_PROBE_LEASE_MARGIN
         private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
-        private Duration stateCache = DEFAULT_STATE_CACHE;
+        private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private StoreFailurePolicy storeFailurePolicy = DEFAULT_STORE_FAILURE_POLICY;
 
         private Builder() {
@@ -374,15 +377,18 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * Per-instance cache of the CLOSED read; 0 (the default) turns it off.
+         * How long an instance decides from its copy of the shared state before reading it again:
+         * a CLOSED read is kept this long, an OPEN one until its retry time, so a transition made
+         * elsewhere reaches this instance within this interval (plus DynamoDB's replication lag).
+         * 0 reads on every call. Default {@link #DEFAULT_REFRESH_INTERVAL}.
          *
          * @throws IllegalArgumentException if negative or above {@link #MAX_DURATION}
          */
-        public Builder stateCache(Duration value) {
+        public Builder refreshInterval(Duration value) {
             if (value == null || value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("stateCache must be within 0.." + MAX_DURATION + " but was " + value);
+                throw new IllegalArgumentException("refreshInterval must be within 0.." + MAX_DURATION + " but was " + value);
             }
-            this.stateCache = value;
+            this.refreshInterval = value;
             return this;
         }
 

@@ -10,8 +10,16 @@ import java.util.Optional;
  */
 public interface CircuitStateStore {
 
-    /** The circuit's state; {@link CircuitSnapshot#initial(String)} if it has never been written. */
+    /** The circuit's state (strongly consistent); {@link CircuitSnapshot#initial(String)} if it has never been written. */
     CircuitSnapshot load(String circuitId);
+
+    /**
+     * The circuit's state, possibly a moment old (an eventually consistent read, half the cost on
+     * DynamoDB); used to refresh an instance's copy, never to decide a write's condition.
+     */
+    default CircuitSnapshot loadRecent(String circuitId) {
+        return load(circuitId);
+    }
 
     /**
      * Writes {@code next} as the whole new state if the stored version still equals

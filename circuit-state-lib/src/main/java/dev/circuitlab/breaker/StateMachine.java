@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * Runs the state rules against one store: read, let the current state's rules decide, try the
  * conditional write they ask for, and on a lost race read again and decide anew — the one loop
- * every operation goes through. It owns the per-instance state cache. Store failures propagate as
+ * every operation goes through. It owns this instance's copy of the state. Store failures propagate as
  * {@link CircuitStateStoreException}; {@link CircuitBreaker} decides what they mean.
  *
  * <p>Two run per breaker: the shared one over DynamoDB and this instance's local fallback over
@@ -202,19 +202,22 @@ final class StateMachine {
     }
 
     /** Caches a state this instance read or wrote, never replacing a newer version by an older one. */
-    private void remember(CircuitSnapshot s) {
+    /** @return the newest state this instance knows after {@code s} (s itself, unless the cache holds a newer version) */
+    private CircuitSnapshot remember(CircuitSnapshot s) {
         long now = clock.millis();
         synchronized (this) {
             CachedState c = cache;
             if (c == null || s.version() >= c.snapshot().version()) {
                 cache = new CachedState(s, now);
+                return s;
             }
+            return c.snapshot();
         }
     }
 
     private CircuitSnapshot cachedOrLoad(long now) {
         CachedState c = cache;
-        long cacheMillis = config.stateCache().toMillis();
+        long cacheMillis = config.refreshInterval().toMillis();
         if (c != null && cacheMillis > 0) {
             CircuitSnapshot s = c.snapshot();
             boolean fresh = switch (s.state()) {
@@ -228,7 +231,10 @@ final class StateMachine {
                 return s;
             }
         }
-        return reload();
+        // A refresh: an eventually consistent read is enough, since every write is conditional (a
+        // stale read costs a lost race and a strongly consistent re-read, never a wrong write).
+        CircuitSnapshot recent = timed("load", () -> store.loadRecent(circuitId));
+        return remember(recent);
     }
 
     private <T> T timed(String operation, Supplier<T> call) {

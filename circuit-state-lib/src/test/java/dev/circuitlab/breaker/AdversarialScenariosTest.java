@@ -350,7 +350,7 @@ class AdversarialScenariosTest {
     /** retryAt boundary with the state cache on: rejected (free) at retryAt-1, the probe at retryAt exactly. */
     @Test
     void openIsCachedUntilExactlyItsRetryTimeThenTheFirstCallProbes() {
-        CircuitBreaker b = breaker(policy().stateCache(Duration.ofSeconds(1)).build(), measuredStore());
+        CircuitBreaker b = breaker(policy().refreshInterval(Duration.ofSeconds(1)).build(), measuredStore());
         for (int i = 0; i < 5; i++) {
             fail(b);
         }
@@ -485,7 +485,7 @@ class AdversarialScenariosTest {
      */
     @Test
     void aCachedClosedIsStaleForAtMostTheCachePeriodAndItsLateFailureDoesNotTripTwice() {
-        CircuitBreakerConfig cached = policy().stateCache(Duration.ofSeconds(1)).build();
+        CircuitBreakerConfig cached = policy().refreshInterval(Duration.ofSeconds(1)).build();
         CircuitBreaker x = breaker(cached, otherStore());
         CircuitBreaker y = other(policy().build());
         assertTrue(x.acquirePermission().permitted()); // caches CLOSED

@@ -23,7 +23,7 @@ class CircuitBreakerConfigTest {
         assertEquals(Duration.ofSeconds(2), c.callTimeout());
         assertEquals(Duration.ofMillis(500), c.maxClockSkew());
         assertEquals(Duration.ofSeconds(3), c.probeLease(), "probe lease defaults to call timeout + clock skew + 0.5 s");
-        assertEquals(Duration.ZERO, c.stateCache());
+        assertEquals(Duration.ofSeconds(1), c.refreshInterval());
         assertEquals(StoreFailurePolicy.FAIL_OPEN, c.storeFailurePolicy());
     }
 
@@ -40,7 +40,7 @@ class CircuitBreakerConfigTest {
                 Map.entry("CIRCUIT_CALL_TIMEOUT_MS", "700"),
                 Map.entry("CIRCUIT_PROBE_LEASE_MS", "900"),
                 Map.entry("CIRCUIT_MAX_CLOCK_SKEW_MS", "50"),
-                Map.entry("CIRCUIT_STATE_CACHE_MS", "250"),
+                Map.entry("CIRCUIT_REFRESH_INTERVAL_MS", "250"),
                 Map.entry("CIRCUIT_STORE_FAILURE_POLICY", "fail_closed")));
         assertEquals(3, c.failureThreshold());
         assertEquals(Duration.ofSeconds(10), c.failureWindow());
@@ -52,7 +52,7 @@ class CircuitBreakerConfigTest {
         assertEquals(Duration.ofMillis(700), c.callTimeout());
         assertEquals(Duration.ofMillis(900), c.probeLease());
         assertEquals(Duration.ofMillis(50), c.maxClockSkew());
-        assertEquals(Duration.ofMillis(250), c.stateCache());
+        assertEquals(Duration.ofMillis(250), c.refreshInterval());
         assertEquals(StoreFailurePolicy.FAIL_CLOSED, c.storeFailurePolicy());
     }
 
@@ -77,7 +77,7 @@ class CircuitBreakerConfigTest {
             "CIRCUIT_SUCCESS_THRESHOLD, 0",
             "CIRCUIT_CALL_TIMEOUT_MS, 0",
             "CIRCUIT_PROBE_LEASE_MS, -5",
-            "CIRCUIT_STATE_CACHE_MS, -1",
+            "CIRCUIT_REFRESH_INTERVAL_MS, -1",
             "CIRCUIT_MAX_CLOCK_SKEW_MS, -1",
             "CIRCUIT_STORE_FAILURE_POLICY, FAIL_SOMETIMES",
     })
@@ -112,7 +112,7 @@ class CircuitBreakerConfigTest {
             "CIRCUIT_CALL_TIMEOUT_MS, 900001",
             "CIRCUIT_PROBE_LEASE_MS, 9223372036854775807",
             "CIRCUIT_FAILURE_WINDOW_MS, 9223372036854775807",
-            "CIRCUIT_STATE_CACHE_MS, 9223372036854775807",
+            "CIRCUIT_REFRESH_INTERVAL_MS, 9223372036854775807",
             "CIRCUIT_MAX_CLOCK_SKEW_MS, 60001",
             "CIRCUIT_FAILURE_THRESHOLD, 2147483647",
             "CIRCUIT_HALF_OPEN_PROBES, 101",
@@ -141,7 +141,7 @@ class CircuitBreakerConfigTest {
         assertEquals(java.util.List.of("CIRCUIT_FAILURE_THRESHOLD", "CIRCUIT_FAILURE_WINDOW_MS", "CIRCUIT_OPEN_DURATION_MS",
                 "CIRCUIT_OPEN_BACKOFF_MULTIPLIER", "CIRCUIT_MAX_OPEN_DURATION_MS", "CIRCUIT_HALF_OPEN_PROBES",
                 "CIRCUIT_SUCCESS_THRESHOLD", "CIRCUIT_CALL_TIMEOUT_MS", "CIRCUIT_PROBE_LEASE_MS",
-                "CIRCUIT_MAX_CLOCK_SKEW_MS", "CIRCUIT_STATE_CACHE_MS",
+                "CIRCUIT_MAX_CLOCK_SKEW_MS", "CIRCUIT_REFRESH_INTERVAL_MS",
                 "CIRCUIT_STORE_FAILURE_POLICY"), CircuitBreakerConfig.environmentVariables());
     }
 

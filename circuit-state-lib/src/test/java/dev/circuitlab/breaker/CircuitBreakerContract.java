@@ -383,6 +383,28 @@ abstract class CircuitBreakerContract {
         assertEquals(1, listener.transitionsTo(CircuitState.CLOSED));
     }
 
+    /**
+     * The propagation bound: a transition made by one instance reaches an instance that refreshed
+     * its copy at t within the refresh interval — it may still permit until t + interval, never after.
+     */
+    @Test
+    void aTripReachesAnInstanceWithAFreshCopyWithinTheRefreshInterval() {
+        CircuitBreakerConfig config = policy().refreshInterval(Duration.ofSeconds(1)).build();
+        CircuitBreaker tripper = breaker(config);
+        CircuitBreaker reader = breaker(config);
+        long refreshedAt = clock.millis();
+        assertTrue(reader.acquirePermission().permitted());
+        clock.advance(Duration.ofMillis(10));
+        trip(tripper, 5);
+        clock.advance(Duration.ofMillis(1_000 - 10 - 1));
+        assertTrue(reader.acquirePermission().permitted(), "its copy is 999 ms old: CLOSED, by design");
+        clock.advance(Duration.ofMillis(1));
+        Permission p = reader.acquirePermission();
+        assertFalse(p.permitted(), "at refreshedAt + 1 s the copy is refreshed: " + p);
+        assertEquals(CircuitState.OPEN, p.state());
+        assertEquals(refreshedAt + 1_000, clock.millis());
+    }
+
     // ------------------------------------------------------------ regressions: each once a defect
 
     /**
@@ -464,7 +486,9 @@ abstract class CircuitBreakerContract {
     @Test
     void whileTheStoreFailsAnOpenCircuitThisInstanceSawKeepsRejectingUntilItsRetryTime() {
         HookedStore hooked = new HookedStore(store());
-        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().build(), hooked, clock, listener);
+        // Refresh 0: every call asks the store (with a refresh interval the OPEN copy decides anyway).
+        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().refreshInterval(Duration.ZERO).build(), hooked,
+                clock, listener);
         trip(b, 5);
         long retryAt = b.snapshot().retryAt();
         hooked.failEverything();

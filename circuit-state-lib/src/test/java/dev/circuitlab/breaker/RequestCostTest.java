@@ -43,7 +43,7 @@ class RequestCostTest {
     }
 
     private CircuitBreaker breaker(Duration cache) {
-        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).stateCache(cache).build();
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(cache).build();
         return CircuitBreaker.create(circuitId, config, new DynamoDbCircuitStateStore(client, table), clock);
     }
 
@@ -67,6 +67,25 @@ class RequestCostTest {
         b.onResult(b.acquirePermission(), CallOutcome.success());
         assertEquals(1, requests.reads());
         assertEquals(0, requests.writes());
+    }
+
+    /**
+     * A refresh of an instance's copy is an eventually consistent read (half a read unit): every
+     * write is conditional, so a stale copy costs a lost race, never a wrong write. Reads that decide
+     * a write's condition after a lost race, and operators' reads, are strongly consistent.
+     */
+    @Test
+    void aRefreshIsAnEventuallyConsistentReadAndAnOperatorsReadIsStrong() {
+        CircuitBreaker b = breaker(Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            b.onResult(b.acquirePermission(), CallOutcome.success());
+        }
+        assertEquals(3, requests.reads(), "one refresh per interval: " + requests);
+        assertEquals(0, requests.consistentReads(), "refreshes are eventually consistent");
+        requests.reset();
+        b.snapshot();
+        assertEquals(1, requests.consistentReads(), "an operator reads the current state");
     }
 
     @Test

@@ -34,7 +34,9 @@ class StoreOutageTest {
     private static final URI CLOSED_PORT = URI.create("http://127.0.0.1:1");
 
     private CircuitBreaker breaker(DynamoDbClient client, String table, StoreFailurePolicy policy) {
-        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).storeFailurePolicy(policy).build();
+        // Refresh 0: every call asks the store, so each one meets the outage.
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(Duration.ZERO)
+                .storeFailurePolicy(policy).build();
         return CircuitBreaker.create("outage", config, new DynamoDbCircuitStateStore(client, table), clock, listener);
     }
 

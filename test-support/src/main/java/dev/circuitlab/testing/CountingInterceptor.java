@@ -7,16 +7,26 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /** Counts SDK requests by operation name (GetItem, UpdateItem, ...), for request-cost assertions. */
 public final class CountingInterceptor implements ExecutionInterceptor {
 
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final AtomicInteger consistentReads = new AtomicInteger();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         counts.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
+        if (context.request() instanceof GetItemRequest get && Boolean.TRUE.equals(get.consistentRead())) {
+            consistentReads.incrementAndGet();
+        }
+    }
+
+    /** GetItems sent strongly consistent (a full read unit each; an eventually consistent one costs half). */
+    public int consistentReads() {
+        return consistentReads.get();
     }
 
     public int count(String operation) {
@@ -38,6 +48,7 @@ public final class CountingInterceptor implements ExecutionInterceptor {
 
     public void reset() {
         counts.clear();
+        consistentReads.set(0);
     }
 
     @Override

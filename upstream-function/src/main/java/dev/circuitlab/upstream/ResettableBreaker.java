@@ -9,7 +9,7 @@ import java.time.Clock;
 
 /**
  * The instance's breaker for its one circuit, rebuilt after a SnapStart restore: the breaker keeps
- * a per-instance state cache and an in-memory fallback breaker, and neither may survive into the
+ * a per-instance copy of the circuit state and an in-memory fallback breaker, and neither may survive into the
  * many instances restored from one snapshot.
  */
 final class ResettableBreaker {
@@ -35,7 +35,7 @@ final class ResettableBreaker {
         return current;
     }
 
-    /** A fresh breaker: empty state cache, empty local fallback. */
+    /** A fresh breaker: no copy of the state yet, empty local fallback. */
     void rebuild() {
         current = build();
     }

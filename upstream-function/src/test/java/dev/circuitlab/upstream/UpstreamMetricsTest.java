@@ -118,7 +118,7 @@ class UpstreamMetricsTest {
                 CircuitBreakerConfig.ENV_SUCCESS_THRESHOLD, "2",
                 // A per-instance cache of CLOSED: a second instance then decides on a stale read,
                 // which is how a conditional-write conflict happens in a real fleet.
-                CircuitBreakerConfig.ENV_STATE_CACHE_MS, "60000"));
+                CircuitBreakerConfig.ENV_REFRESH_INTERVAL_MS, "60000"));
         for (int i = 0; i + 1 < envOverrides.length; i += 2) {
             env.put(envOverrides[i], envOverrides[i + 1]);
         }

@@ -92,14 +92,26 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
 
     @Override
     public CircuitSnapshot load(String circuitId) {
-        return loadItem(circuitId).map(DynamoDbCircuitStateStore::snapshotOf).orElseGet(() -> CircuitSnapshot.initial(circuitId));
+        return loadItem(circuitId, true).map(DynamoDbCircuitStateStore::snapshotOf)
+                .orElseGet(() -> CircuitSnapshot.initial(circuitId));
+    }
+
+    /** An eventually consistent GetItem: half a read unit, and it may miss the last second of writes. */
+    @Override
+    public CircuitSnapshot loadRecent(String circuitId) {
+        return loadItem(circuitId, false).map(DynamoDbCircuitStateStore::snapshotOf)
+                .orElseGet(() -> CircuitSnapshot.initial(circuitId));
     }
 
     private Optional<CircuitItem> loadItem(String circuitId) {
+        return loadItem(circuitId, true);
+    }
+
+    private Optional<CircuitItem> loadItem(String circuitId, boolean consistent) {
         try {
             return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder()
                     .key(Key.builder().partitionValue(circuitId).build())
-                    .consistentRead(true)
+                    .consistentRead(consistent)
                     .build()));
         } catch (SdkException e) {
             throw storeError("GetItem", circuitId, e);

@@ -126,13 +126,13 @@ public final class BenchCommand {
                                                double elapsed) {
         List<ScenarioAnalysis.Check> checks = new ArrayList<>();
         RequestCostBench.Cost healthy = cost.costs().get(0);
-        checks.add(new ScenarioAnalysis.Check("healthy.no-cache", "healthy CLOSED, cache off: exactly 1 DynamoDB read and 0 writes per request",
+        checks.add(new ScenarioAnalysis.Check("healthy.no-cache", "healthy CLOSED, refresh interval 0: exactly 1 DynamoDB read and 0 writes per request",
                 healthy.reads() == healthy.requests() && healthy.writes() == 0,
                 healthy.reads() + " reads, " + healthy.writes() + " writes for " + healthy.requests() + " requests"));
         RequestCostBench.CacheCost c = cost.cache();
-        checks.add(new ScenarioAnalysis.Check("healthy.cache", "healthy CLOSED, cache on: at most 1 read per cache period per environment",
+        checks.add(new ScenarioAnalysis.Check("healthy.cache", "healthy CLOSED, refresh interval on: at most 1 read per interval per environment",
                 c.reads() <= c.periods() * c.environments() && c.writes() == 0,
-                String.format(Locale.ROOT, "%d reads, %d writes for %d requests over %d ms in %d environments, cache %d ms (%.2f reads per environment per period)",
+                String.format(Locale.ROOT, "%d reads, %d writes for %d requests over %d ms in %d environments, refresh %d ms (%.2f reads per environment per interval)",
                         c.reads(), c.writes(), c.requests(), c.spanMs(), c.environments(), c.cacheMs(), c.readsPerEnvironmentPerPeriod())));
         for (RequestCostBench.Cost k : cost.costs()) {
             if (k.state().equals("OPEN")) {
@@ -142,10 +142,14 @@ public final class BenchCommand {
             }
         }
         double p99 = cost.openLatency().p99();
-        checks.add(new ScenarioAnalysis.Check("open.fail-fast", "OPEN: fail-fast p99 <= 5% of the call timeout (in-process handler, dynalite read)",
+        checks.add(new ScenarioAnalysis.Check("open.fail-fast", "OPEN, refresh 0: fail-fast p99 <= 5% of the call timeout (in-process handler, dynalite read)",
                 p99 <= ScenarioAnalysis.FAST_SHARE * cost.callTimeoutMs(),
                 String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms = %.2f%% of %d ms", cost.openLatency().p50(), p99,
                         100 * p99 / cost.callTimeoutMs(), cost.callTimeoutMs())));
+        checks.add(new ScenarioAnalysis.Check("open.fail-fast.default", "OPEN, default refresh interval: fail-fast p99 <= 1 ms, no read",
+                cost.openLatencyDefault().p99() <= 1.0 && cost.openReadsDefault() == 0,
+                String.format(Locale.ROOT, "p50 %.3f ms, p99 %.3f ms, %d reads for %d requests", cost.openLatencyDefault().p50(),
+                        cost.openLatencyDefault().p99(), cost.openReadsDefault(), cost.openRequestsDefault())));
         for (HalfOpenProbeBench.Result r : probes) {
             checks.add(new ScenarioAnalysis.Check("half-open." + r.configuredProbes(),
                     "HALF_OPEN, " + r.callers() + " concurrent callers: admitted probes <= " + r.configuredProbes()
@@ -167,15 +171,17 @@ public final class BenchCommand {
             costs.row(k.state(), k.what(), k.requests(), f2(k.readsPerRequest()), f2(k.writesPerRequest()), f2(k.downstreamPerRequest()));
         }
         RequestCostBench.CacheCost c = cost.cache();
-        costs.row("CLOSED", "healthy, state cache " + c.cacheMs() + " ms, " + c.environments() + " environments", c.requests(),
+        costs.row("CLOSED", "healthy, refresh interval " + c.cacheMs() + " ms (default), " + c.environments() + " environments", c.requests(),
                 f2((double) c.reads() / c.requests()), f2((double) c.writes() / c.requests()), "1.00");
         out.println("DynamoDB requests per upstream request (CountingInterceptor on the handler's client):");
         out.print(costs.render());
-        out.printf(Locale.ROOT, "  state cache: %.2f reads per environment per %d ms period%n%n", c.readsPerEnvironmentPerPeriod(), c.cacheMs());
+        out.printf(Locale.ROOT, "  refresh interval: %.2f reads per environment per %d ms%n%n", c.readsPerEnvironmentPerPeriod(), c.cacheMs());
 
-        out.printf(Locale.ROOT, "Fail-fast in OPEN (%d requests, in-process): p50 %.2f ms, p99 %.2f ms = %.2f%% of the %d ms call timeout; downstream calls %d%n%n",
+        out.printf(Locale.ROOT, "Fail-fast in OPEN (%d requests, in-process), refresh 0: p50 %.2f ms, p99 %.2f ms = %.2f%% of the %d ms call timeout; downstream calls %d%n",
                 cost.openRequests(), cost.openLatency().p50(), cost.openLatency().p99(),
                 100 * cost.openLatency().p99() / cost.callTimeoutMs(), cost.callTimeoutMs(), cost.openDownstreamCalls());
+        out.printf(Locale.ROOT, "Fail-fast in OPEN (%d requests, in-process), default refresh interval: p50 %.3f ms, p99 %.3f ms, %d reads%n%n",
+                cost.openRequestsDefault(), cost.openLatencyDefault().p50(), cost.openLatencyDefault().p99(), cost.openReadsDefault());
 
         TextTable half = new TextTable("configured probes", "callers", "repetitions", "admitted min", "admitted max");
         probes.forEach(r -> half.row(r.configuredProbes(), r.callers(), r.repetitions(), r.min(), r.max()));
@@ -230,8 +236,8 @@ public final class BenchCommand {
             n.put("readsPerRequest", k.readsPerRequest());
             n.put("writesPerRequest", k.writesPerRequest());
         }
-        root.set("stateCache", m.valueToTree(cost.cache()));
-        root.with("stateCache").put("readsPerEnvironmentPerPeriod", cost.cache().readsPerEnvironmentPerPeriod());
+        root.set("refreshInterval", m.valueToTree(cost.cache()));
+        root.with("refreshInterval").put("readsPerEnvironmentPerPeriod", cost.cache().readsPerEnvironmentPerPeriod());
         ObjectNode ff = root.putObject("failFastInOpen");
         ff.put("requests", cost.openRequests());
         ff.put("p50Ms", cost.openLatency().p50());
@@ -241,6 +247,12 @@ public final class BenchCommand {
         ff.put("callTimeoutMs", cost.callTimeoutMs());
         ff.put("p99OfCallTimeout", cost.openLatency().p99() / cost.callTimeoutMs());
         ff.put("downstreamCalls", cost.openDownstreamCalls());
+        ff.put("refreshIntervalMs", 0);
+        ObjectNode ffDefault = root.putObject("failFastDefaultRefresh");
+        ffDefault.put("requests", cost.openRequestsDefault());
+        ffDefault.put("p50Ms", cost.openLatencyDefault().p50());
+        ffDefault.put("p99Ms", cost.openLatencyDefault().p99());
+        ffDefault.put("reads", cost.openReadsDefault());
         ArrayNode half = root.putArray("halfOpenProbes");
         for (HalfOpenProbeBench.Result r : probes) {
             ObjectNode n = m.valueToTree(r);

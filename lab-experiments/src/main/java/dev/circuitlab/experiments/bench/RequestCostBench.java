@@ -42,8 +42,14 @@ final class RequestCostBench {
         }
     }
 
+    /**
+     * @param openLatency        fail-fast latency in OPEN with refresh interval 0 (one read per call)
+     * @param openLatencyDefault fail-fast latency in OPEN with the default refresh interval (OPEN known locally)
+     * @param openReadsDefault   DynamoDB reads those default-setting rejections made
+     */
     record Result(List<Cost> costs, CacheCost cache, Percentiles.Summary openLatency, long callTimeoutMs,
-                  int openRequests, int openDownstreamCalls) {
+                  int openRequests, int openDownstreamCalls, Percentiles.Summary openLatencyDefault,
+                  int openRequestsDefault, int openReadsDefault) {
     }
 
     private final URI endpoint;
@@ -62,15 +68,17 @@ final class RequestCostBench {
         int openRequests;
         int openDownstream;
         long callTimeout;
-        try (UpstreamHarness h = new UpstreamHarness(endpoint, table, Map.of())) {
+        // Refresh interval 0: every call reads the item, the per-state worst case.
+        try (UpstreamHarness h = new UpstreamHarness(endpoint, table, Map.of("CIRCUIT_REFRESH_INTERVAL_MS", "0"))) {
             callTimeout = h.config().breaker().callTimeout().toMillis();
             int threshold = h.config().breaker().failureThreshold();
             UpstreamHandler env = h.newEnvironment();
-            // Healthy CLOSED, state cache off (the default).
+            // Healthy CLOSED, refresh interval 0.
             for (int i = 0; i < 5; i++) {
                 UpstreamHarness.get(env);
             }
-            costs.add(measure(h, "CLOSED", "healthy, state cache off", n, () -> expect(200, UpstreamHarness.get(env))));
+            costs.add(measure(h, "CLOSED", "healthy, refresh interval 0 (a read per call)", n,
+                    () -> expect(200, UpstreamHarness.get(env))));
 
             // Failing in CLOSED, below the threshold; then the call that trips it.
             h.downstream.mode(FakeDownstream.Mode.FAILING);
@@ -123,17 +131,43 @@ final class RequestCostBench {
             }
             require("CLOSED", h.storedState());
         }
-        return new Result(costs, cacheCost(), openLatency, callTimeout, openRequests, openDownstream);
+        Percentiles.Summary openDefault;
+        int openDefaultReads;
+        int openDefaultRequests = n * 5;
+        // OPEN with the default refresh interval: the instance that tripped knows OPEN until the retry time.
+        try (UpstreamHarness h = new UpstreamHarness(endpoint, table, Map.of())) {
+            UpstreamHandler env = h.newEnvironment();
+            h.downstream.mode(FakeDownstream.Mode.FAILING);
+            for (int i = 0; i < h.config().breaker().failureThreshold(); i++) {
+                expect(502, UpstreamHarness.get(env));
+            }
+            for (int i = 0; i < 20; i++) {
+                UpstreamHarness.get(env);
+            }
+            double[] lat = new double[openDefaultRequests];
+            h.counter.reset();
+            for (int i = 0; i < openDefaultRequests; i++) {
+                long t = System.nanoTime();
+                int s = UpstreamHarness.get(env);
+                lat[i] = (System.nanoTime() - t) / 1e6;
+                expect(503, s);
+            }
+            openDefault = Percentiles.summarize(lat);
+            openDefaultReads = h.counter.reads();
+            h.downstream.mode(FakeDownstream.Mode.HEALTHY);
+        }
+        return new Result(costs, cacheCost(), openLatency, callTimeout, openRequests, openDownstream, openDefault,
+                openDefaultRequests, openDefaultReads);
     }
 
     /**
-     * Healthy steady state with a 1 s state cache in 2 environments: the clock moves 10 ms per
-     * request, so 2 x n requests span 2n x 10 ms.
+     * Healthy steady state with a 1 s refresh interval (the default) in 2 environments: the clock
+     * moves 10 ms per request, so 2 x n requests span 2n x 10 ms.
      */
     private CacheCost cacheCost() {
         long cacheMs = 1000;
         int envs = 2;
-        try (UpstreamHarness h = new UpstreamHarness(endpoint, table, Map.of("CIRCUIT_STATE_CACHE_MS", Long.toString(cacheMs)))) {
+        try (UpstreamHarness h = new UpstreamHarness(endpoint, table, Map.of("CIRCUIT_REFRESH_INTERVAL_MS", Long.toString(cacheMs)))) {
             List<UpstreamHandler> environments = new ArrayList<>();
             for (int i = 0; i < envs; i++) {
                 environments.add(h.newEnvironment());

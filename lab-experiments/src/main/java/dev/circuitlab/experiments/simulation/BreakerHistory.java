@@ -96,7 +96,7 @@ public final class BreakerHistory implements SimulatedStore.World {
                     .successThreshold(1 + r.nextInt(3))
                     .callTimeout(Duration.ofMillis(callTimeout))
                     .maxClockSkew(Duration.ofMillis(skew))
-                    .stateCache(Duration.ofMillis(new long[] {0, 0, 200, 1_000}[r.nextInt(4)]))
+                    .refreshInterval(Duration.ofMillis(new long[] {0, 0, 200, 1_000}[r.nextInt(4)]))
                     .storeFailurePolicy(r.nextInt(4) == 0 ? StoreFailurePolicy.FAIL_CLOSED : StoreFailurePolicy.FAIL_OPEN);
             if (r.nextBoolean()) {
                 b.openBackoffMultiplier(2).maxOpenDuration(Duration.ofSeconds(20));
@@ -260,8 +260,8 @@ public final class BreakerHistory implements SimulatedStore.World {
         }
         if (p.permitted() && !p.isProbe() && !p.local() && before.state() == CircuitState.OPEN
                 && after.version() == before.version() && openSince >= 0) {
-            long cacheBound = policy.config().stateCache().toMillis() + policy.config().maxClockSkew().toMillis() + 1;
-            if (policy.config().stateCache().isZero() || now - openSince > cacheBound) {
+            long cacheBound = policy.config().refreshInterval().toMillis() + policy.config().maxClockSkew().toMillis() + 1;
+            if (policy.config().refreshInterval().isZero() || now - openSince > cacheBound) {
                 violate("OPEN never permits a non-probe call", "env" + e.id + " permitted in " + p.state()
                         + " while the item has been OPEN for " + (now - openSince) + " ms");
             }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The per-instance state cache under operators and concurrent reads, on the in-memory store (the cache is the point). */
-class StateCacheTest {
+class SharedStateRefreshTest {
 
     private static final String CIRCUIT = "review-cache";
     private static final CallOutcome FAILURE = CallOutcome.failure(FailureReason.ERROR);
@@ -21,7 +21,7 @@ class StateCacheTest {
     private static CircuitBreakerConfig.Builder policy() {
         return CircuitBreakerConfig.builder().failureThreshold(2).failureWindow(Duration.ofSeconds(60))
                 .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(1)
-                .callTimeout(Duration.ofSeconds(2)).stateCache(Duration.ofSeconds(1));
+                .callTimeout(Duration.ofSeconds(2)).refreshInterval(Duration.ofSeconds(1));
     }
 
     /**
