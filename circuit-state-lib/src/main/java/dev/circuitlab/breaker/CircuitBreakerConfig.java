@@ -60,6 +60,12 @@ public final class CircuitBreakerConfig {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
     public static final StoreFailurePolicy DEFAULT_STORE_FAILURE_POLICY = StoreFailurePolicy.FAIL_OPEN;
 
+    /**
+     * The failure window slides over this many buckets: failures closer together than the window
+     * always count together, and a failure at most one bucket (a tenth of the window) older may too.
+     */
+    public static final int WINDOW_BUCKETS = 10;
+
     /** Upper bound of every duration setting: far beyond any sensible value, and epoch-ms arithmetic cannot overflow. */
     public static final Duration MAX_DURATION = Duration.ofDays(7);
     /** Lambda's own limit: no call outlives its function. */
@@ -206,6 +212,17 @@ public final class CircuitBreakerConfig {
     }
 
     // ---------------------------------------------------------------- the policy
+
+    /** The length of one window bucket (epoch-aligned, so every instance counts into the same buckets). */
+    public long windowBucketMillis() {
+        return Math.max(1, failureWindow.toMillis() / WINDOW_BUCKETS);
+    }
+
+    /** The start of the window bucket that holds {@code now}. */
+    public long windowBucketStart(long now) {
+        long bucket = windowBucketMillis();
+        return now - Math.floorMod(now, bucket);
+    }
 
     /** Open duration for the {@code n}-th consecutive trip (1-based), with backoff, capped. */
     public Duration openDurationForTrip(int n) {

@@ -1,8 +1,11 @@
 package dev.circuitlab.breaker;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,15 +18,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * write on it proves that nothing about the episode changed since the read.
  *
  * <p>The breaker changes a snapshot only through the named operations at the bottom of this class
- * ({@link #transitionTo}, {@link #opened}, {@link #windowRestarted}, …), each of which says what it
+ * ({@link #transitionTo}, {@link #opened}, {@link #withFailuresAdded}, …), each of which says what it
  * keeps and what it clears.
  */
 public final class CircuitSnapshot {
 
     private final String circuitId;
     private final CircuitState state;
-    private final long failureCount;
-    private final long windowStart;
+    /** Failures per window bucket: bucket start (epoch ms) → failures counted in it. */
+    private final SortedMap<Long, Long> recentFailures;
     private final long openedAt;
     private final long retryAt;
     private final int consecutiveOpens;
@@ -40,8 +43,7 @@ public final class CircuitSnapshot {
     private CircuitSnapshot(Builder b) {
         this.circuitId = b.circuitId;
         this.state = b.state;
-        this.failureCount = b.failureCount;
-        this.windowStart = b.windowStart;
+        this.recentFailures = Collections.unmodifiableSortedMap(new TreeMap<>(b.recentFailures));
         this.openedAt = b.openedAt;
         this.retryAt = b.retryAt;
         this.consecutiveOpens = b.consecutiveOpens;
@@ -70,8 +72,7 @@ public final class CircuitSnapshot {
     public Builder toBuilder() {
         Builder b = new Builder(circuitId);
         b.state = state;
-        b.failureCount = failureCount;
-        b.windowStart = windowStart;
+        b.recentFailures = new TreeMap<>(recentFailures);
         b.openedAt = openedAt;
         b.retryAt = retryAt;
         b.consecutiveOpens = consecutiveOpens;
@@ -89,10 +90,22 @@ public final class CircuitSnapshot {
 
     public String circuitId() { return circuitId; }
     public CircuitState state() { return state; }
-    /** Failures counted in the current window (CLOSED). */
-    public long failureCount() { return failureCount; }
-    /** Epoch ms of the first failure of the current window, 0 if none. */
-    public long windowStart() { return windowStart; }
+    /** Failures in the stored window buckets (CLOSED; in OPEN, the ones that tripped it). */
+    public long failureCount() { return recentFailures.values().stream().mapToLong(Long::longValue).sum(); }
+    /** Epoch ms of the oldest stored window bucket, 0 if none. */
+    public long windowStart() { return recentFailures.isEmpty() ? 0 : recentFailures.firstKey(); }
+    /** Failures per window bucket: bucket start (epoch ms) → count, oldest first. */
+    public SortedMap<Long, Long> recentFailures() { return recentFailures; }
+
+    /**
+     * Failures within the sliding window ending at {@code now}: every bucket that overlaps
+     * (now - window, now]. So failures closer together than the window always count together; a
+     * failure up to one bucket older than the window may count too.
+     */
+    public long failuresWithin(long now, long windowMillis, long bucketMillis) {
+        return recentFailures.entrySet().stream().filter(e -> e.getKey() + bucketMillis > now - windowMillis)
+                .mapToLong(Map.Entry::getValue).sum();
+    }
     /** Epoch ms of the last transition into OPEN, 0 if never. */
     public long openedAt() { return openedAt; }
     /** Epoch ms after which the next call may probe (OPEN), 0 otherwise. */
@@ -162,8 +175,7 @@ public final class CircuitSnapshot {
         }
         Builder b = toBuilder();
         b.state = to;
-        b.failureCount = 0;
-        b.windowStart = 0;
+        b.recentFailures = new TreeMap<>();
         b.probeLeases = new HashMap<>();
         b.probeOwners = new HashMap<>();
         b.halfOpenSuccesses = 0;
@@ -181,7 +193,7 @@ public final class CircuitSnapshot {
      */
     CircuitSnapshot opened(String reason, long now, long retry, int trips) {
         Builder b = transitionTo(CircuitState.OPEN, reason, now).toBuilder();
-        b.failureCount = failureCount;
+        b.recentFailures = new TreeMap<>(recentFailures);
         b.openedAt = now;
         b.retryAt = retry;
         b.consecutiveOpens = trips;
@@ -235,14 +247,23 @@ public final class CircuitSnapshot {
         return b.build();
     }
 
-    /** CLOSED → CLOSED: a new failure window holding its first failure. Not a transition. */
-    CircuitSnapshot windowRestarted(long now) {
+    /**
+     * The same episode with {@code failures} more in the bucket starting at {@code bucketStart} and
+     * the {@code expired} buckets gone: what one flush of outcomes writes.
+     */
+    CircuitSnapshot withFailuresAdded(long bucketStart, long failures, Collection<Long> expired, long now) {
         Builder b = toBuilder();
-        b.failureCount = 1;
-        b.windowStart = now;
-        b.probeLeases = new HashMap<>();
-        b.probeOwners = new HashMap<>();
-        b.halfOpenSuccesses = 0;
+        expired.forEach(b.recentFailures::remove);
+        b.recentFailures.merge(bucketStart, failures, Long::sum);
+        b.updatedAt = now;
+        return b.build();
+    }
+
+    /** The first write of a circuit that had no item: CLOSED, version 1, holding its first failures. */
+    CircuitSnapshot createdWithFailures(long bucketStart, long failures, long now) {
+        Builder b = toBuilder();
+        b.state = CircuitState.CLOSED;
+        b.recentFailures = new TreeMap<>(Map.of(bucketStart, failures));
         b.version = version + 1;
         b.updatedAt = now;
         b.newWrite(writeToken);
@@ -272,7 +293,7 @@ public final class CircuitSnapshot {
     @Override
     public boolean equals(Object o) {
         return o instanceof CircuitSnapshot s && circuitId.equals(s.circuitId) && state == s.state
-                && failureCount == s.failureCount && windowStart == s.windowStart && openedAt == s.openedAt
+                && recentFailures.equals(s.recentFailures) && openedAt == s.openedAt
                 && retryAt == s.retryAt && consecutiveOpens == s.consecutiveOpens
                 && probeLeases.equals(s.probeLeases) && halfOpenSuccesses == s.halfOpenSuccesses
                 && version == s.version && updatedAt == s.updatedAt
@@ -283,13 +304,13 @@ public final class CircuitSnapshot {
 
     @Override
     public int hashCode() {
-        return Objects.hash(circuitId, state, failureCount, version, updatedAt);
+        return Objects.hash(circuitId, state, recentFailures, version, updatedAt);
     }
 
     @Override
     public String toString() {
-        return "CircuitSnapshot{" + circuitId + " " + state + " v" + version + ", failures=" + failureCount
-                + ", windowStart=" + windowStart + ", openedAt=" + openedAt + ", retryAt=" + retryAt
+        return "CircuitSnapshot{" + circuitId + " " + state + " v" + version + ", recentFailures=" + recentFailures
+                + ", openedAt=" + openedAt + ", retryAt=" + retryAt
                 + ", consecutiveOpens=" + consecutiveOpens + ", probeLeases=" + sortedProbeLeases()
                 + ", halfOpenSuccesses=" + halfOpenSuccesses + ", probeRevision=" + probeRevision + ", updatedAt=" + updatedAt
                 + ", lastTransition=" + lastTransition + "}";
@@ -299,8 +320,7 @@ public final class CircuitSnapshot {
     public static final class Builder {
         private final String circuitId;
         private CircuitState state = CircuitState.CLOSED;
-        private long failureCount;
-        private long windowStart;
+        private SortedMap<Long, Long> recentFailures = new TreeMap<>();
         private long openedAt;
         private long retryAt;
         private int consecutiveOpens;
@@ -319,8 +339,11 @@ public final class CircuitSnapshot {
         }
 
         public Builder state(CircuitState value) { this.state = Objects.requireNonNull(value, "state"); return this; }
-        public Builder failureCount(long value) { this.failureCount = value; return this; }
-        public Builder windowStart(long value) { this.windowStart = value; return this; }
+        /** Replaces every window bucket (bucket start, epoch ms → failures). */
+        public Builder recentFailures(Map<Long, Long> value) {
+            this.recentFailures = new TreeMap<>(value == null ? Map.of() : value);
+            return this;
+        }
         public Builder openedAt(long value) { this.openedAt = value; return this; }
         public Builder retryAt(long value) { this.retryAt = value; return this; }
         public Builder consecutiveOpens(int value) { this.consecutiveOpens = value; return this; }
@@ -354,8 +377,12 @@ public final class CircuitSnapshot {
          *         slot is negative or has no lease
          */
         public CircuitSnapshot build() {
-            requireNotNegative("failureCount", failureCount);
-            requireNotNegative("windowStart", windowStart);
+            recentFailures.forEach((bucket, failures) -> {
+                if (bucket == null || bucket < 0 || failures == null || failures < 0) {
+                    throw new IllegalArgumentException("window bucket " + bucket + " of circuit " + circuitId
+                            + " must start at >= 0 and hold >= 0 failures, but holds " + failures);
+                }
+            });
             requireNotNegative("openedAt", openedAt);
             requireNotNegative("retryAt", retryAt);
             requireNotNegative("consecutiveOpens", consecutiveOpens);

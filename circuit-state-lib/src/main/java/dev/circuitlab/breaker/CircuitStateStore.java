@@ -1,5 +1,6 @@
 package dev.circuitlab.breaker;
 
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -32,18 +33,15 @@ public interface CircuitStateStore {
     boolean replace(long expectedVersion, CircuitSnapshot next);
 
     /**
-     * Like {@link #replace}, for a CLOSED failure-window restart: it also requires the failure count
-     * to be unchanged since the read, so failures added meanwhile (which may have reached the
-     * threshold) are never wiped.
-     */
-    boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next);
-
-    /**
-     * Atomically adds one failure to a CLOSED circuit still at {@code expectedVersion}.
+     * Atomically adds {@code failures} to the window bucket starting at {@code bucketStart} of a
+     * CLOSED circuit whose item exists and is still at {@code expectedVersion}, and drops the
+     * {@code expiredBuckets}. Sent at most once (a retried increment whose answer was lost would
+     * count twice). A circuit that has no item yet is created with {@link #replace} instead.
      *
-     * @return the state after the increment, or empty if the episode changed
+     * @return the state after the update, or empty if the episode changed
      */
-    Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now);
+    Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                          Collection<Long> expiredBuckets, long now);
 
     /**
      * Claims HALF_OPEN probe slot {@code slot} for {@code owner} with a lease until {@code leaseUntil}

@@ -1,13 +1,17 @@
 package dev.circuitlab.breaker;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * CLOSED: every call is permitted; failures are counted in a window that starts at the first
- * failure and lasts the failure window; the threshold-th failure within it trips the circuit.
- * A success writes nothing, which keeps the healthy path cheap.
+ * CLOSED: every call is permitted; failures are counted in time buckets of a sliding window, and
+ * when the failures within the window reach the threshold the circuit trips. A success writes
+ * nothing, which keeps the healthy path cheap.
  */
 final class ClosedState implements StateRules {
+
+    /** Expired buckets one update removes at most (the rest go with the next ones). */
+    private static final int MAX_EXPIRED_PER_WRITE = 10;
 
     private final CircuitBreakerConfig config;
     private final OpenState open;
@@ -28,41 +32,37 @@ final class ClosedState implements StateRules {
     }
 
     /**
-     * Counts one failure: one atomic ADD, or a conditional restart of an expired window (count 1);
-     * a count at the threshold then trips.
-     *
-     * <p>A count already at the threshold means a trip that did not land (its writer lost a race,
-     * was throttled or died). It is completed while its evidence is current: inside its window, or
-     * within one probe lease after its last failure (its writer may still be on the way). A count
-     * left from an older window never trips on one late failure: the window starts over.
+     * Counts one failure into the window bucket of {@code now} (one atomic update that also drops
+     * buckets older than the window; the first failure of a circuit without an item creates it);
+     * when the failures within the window reach the threshold, trips. A count already at the
+     * threshold (a trip that did not land) trips on the next failure within the window, never on
+     * one after the window has passed.
      */
     Step countFailure(CircuitSnapshot s, FailureReason reason, long now) {
         if (s.state() != CircuitState.CLOSED) {
             return Step.DONE; // the circuit moved on (opened or was forced): nothing left to count
         }
-        boolean windowExpired = s.windowStart() == 0 || now - s.windowStart() >= config.failureWindow().toMillis();
-        if (s.failureCount() >= config.failureThreshold()
-                && (!windowExpired || now - s.updatedAt() < config.probeLease().toMillis())) {
-            // This failure is not counted yet: if the trip loses, read again and count it where it belongs.
-            return tripFor(s, reason, now).decideAgainIfLost();
+        long bucket = config.windowBucketStart(now);
+        if (s.version() == 0) {
+            CircuitSnapshot created = s.createdWithFailures(bucket, 1, now);
+            return new Step.Write("create", store -> store.replace(0, created) ? Optional.of(created) : Optional.empty(),
+                    false, counted -> tripIfReached(counted, reason, now), null, null, created);
         }
-        if (windowExpired) {
-            CircuitSnapshot fresh = s.windowRestarted(now);
-            // Conditional on the count too: failures added since the read may have reached the threshold.
-            return new Step.Write("start-window", store -> store.restartWindow(s.version(), s.failureCount(), fresh)
-                    ? Optional.of(fresh) : Optional.empty(), false, counted -> tripIfReached(counted, reason, now),
-                    null, null, fresh);
-        }
-        return Step.Write.update("add-failure", store -> store.addFailure(s.circuitId(), s.version(), now),
+        List<Long> expired = s.recentFailures().keySet().stream()
+                .filter(start -> start + config.windowBucketMillis() <= now - config.failureWindow().toMillis())
+                .limit(MAX_EXPIRED_PER_WRITE).toList();
+        return Step.Write.update("add-failure",
+                store -> store.addFailures(s.circuitId(), s.version(), bucket, 1, expired, now),
                 counted -> tripIfReached(counted, reason, now));
     }
 
     private Step tripIfReached(CircuitSnapshot counted, FailureReason reason, long now) {
-        return counted.failureCount() >= config.failureThreshold() ? tripFor(counted, reason, now) : Step.DONE;
+        long failures = counted.failuresWithin(now, config.failureWindow().toMillis(), config.windowBucketMillis());
+        return failures >= config.failureThreshold() ? tripFor(counted, failures, reason, now) : Step.DONE;
     }
 
-    private Step.Write tripFor(CircuitSnapshot s, FailureReason reason, long now) {
-        return open.trip(s, s.failureCount() + " failures within " + config.failureWindow().toMillis()
+    private Step.Write tripFor(CircuitSnapshot s, long failures, FailureReason reason, long now) {
+        return open.trip(s, failures + " failures within " + config.failureWindow().toMillis()
                 + " ms (last: " + reason + ")", now);
     }
 }

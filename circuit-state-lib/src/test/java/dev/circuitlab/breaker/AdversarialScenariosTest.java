@@ -166,7 +166,7 @@ class AdversarialScenariosTest {
         clock.advance(Duration.ofMillis(59_999));
         Permission pa = a.acquirePermission();
         Permission pb = b.acquirePermission();
-        hooked.afterNext(HookedStore.Request.ADD_FAILURE, () -> {
+        hooked.afterNext(HookedStore.Request.ADD_FAILURES, () -> {
             clock.advance(Duration.ofMillis(1));
             a.onResult(pa, failure());
         });
@@ -219,34 +219,30 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * Policy (docs/DESIGN.md §2, the tumbling failure window). The
-     * window is tumbling and anchored at its first failure, so when it ends the count starts over,
-     * recent failures included: 5 failures within ~1 s across a window end do not trip.
+     * The window slides (docs/DESIGN.md §2): failures closer together than the window always count
+     * together, across any bucket boundary. (The tumbling window this replaced restarted at
+     * T0+60s and did not trip here.)
      * <pre>
-     *   T0        1 failure   (window starts)
-     *   T0+59s    3 failures  (count 4)
-     *   T0+60s    2 failures  (window restarts: count 1, 2)
+     *   T0+1s     1 failure
+     *   T0+59s    3 failures
+     *   T0+60.5s  1 failure   all 5 within (T0+0.5s, T0+60.5s]: trips
      * </pre>
-     * Within the last 60 s (T0, T0+60s] there are 5 failures.
      */
     @Test
-    void theFailureWindowTumblesFromItsFirstFailure() {
-        // Documented policy (README "How the breaker works"): a window starts at its first failure
-        // and lasts failureWindow; when it ends, counting starts over. A sliding window would trip
-        // here; the tumbling one keeps one counter and one conditional ADD per failure.
+    void fiveFailuresStraddlingAWindowBoundaryWithinOneWindowLengthTrip() {
         CircuitBreaker b = breaker(policy().build(), otherStore());
+        clock.advance(Duration.ofSeconds(1));
         fail(b);
-        clock.advance(Duration.ofSeconds(59));
+        clock.advance(Duration.ofSeconds(58));
         for (int i = 0; i < 3; i++) {
             fail(b);
         }
-        clock.advance(Duration.ofSeconds(1));
-        fail(b);
+        clock.advance(Duration.ofMillis(1_500));
         fail(b);
         CircuitSnapshot s = b.snapshot();
-        assertEquals(CircuitState.CLOSED, s.state());
-        assertEquals(2, s.failureCount(), "the new window holds the two failures since it started");
-        assertEquals(T0 + 60_000, s.windowStart());
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN));
+        assertTrue(s.lastTransition().reason().startsWith("5 failures within 60000 ms"), s.lastTransition().reason());
     }
 
     /**
@@ -502,17 +498,17 @@ class AdversarialScenariosTest {
     }
 
     /**
-     * 32 instances read a CLOSED item whose window has expired and fail together: one restarts the
-     * window, every other one loses that PutItem, re-reads and ADDs. The count is exact.
+     * 32 instances read a CLOSED item whose only bucket has expired and fail together: each update
+     * adds to the new bucket and removes the expired one. Nothing conflicts; the count is exact.
      */
     @Test
-    void concurrentFailuresAcrossAWindowRestartAreCountedExactly() throws Exception {
+    void concurrentFailuresIntoANewBucketAreCountedExactly() throws Exception {
         CircuitBreakerConfig config = policy().failureThreshold(1_000).build();
         CircuitBreaker seed = other(config);
         for (int i = 0; i < 3; i++) {
             fail(seed);
         }
-        clock.advance(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(66));
         List<CircuitBreaker> instances = new ArrayList<>();
         List<Permission> permissions = new ArrayList<>();
         for (int i = 0; i < CALLERS; i++) {
@@ -526,8 +522,8 @@ class AdversarialScenariosTest {
         });
         CircuitSnapshot s = seed.snapshot();
         assertEquals(CircuitState.CLOSED, s.state());
-        assertEquals(CALLERS, s.failureCount(), "no lost update across the window restart");
-        assertEquals(clock.millis(), s.windowStart());
+        assertEquals(CALLERS, s.failureCount(), "no lost update, and the expired bucket is gone");
+        assertEquals(config.windowBucketStart(clock.millis()), s.windowStart());
     }
 
     // =================================================================== plumbing

@@ -124,18 +124,20 @@ abstract class CircuitBreakerContract {
         assertEquals(2, b.snapshot().failureCount());
     }
 
+    /** Failures more than the window plus one bucket (a tenth of it) old never count, and are removed. */
     @Test
     void failuresOlderThanTheWindowDoNotCount() {
-        CircuitBreaker b = breaker(policy().build());
+        CircuitBreakerConfig config = policy().build();
+        CircuitBreaker b = breaker(config);
         for (int i = 0; i < 4; i++) {
             fail(b);
         }
-        clock.advance(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(66));
         fail(b);
         CircuitSnapshot s = b.snapshot();
         assertEquals(CircuitState.CLOSED, s.state());
-        assertEquals(1, s.failureCount(), "the old window's failures were dropped");
-        assertEquals(clock.millis(), s.windowStart());
+        assertEquals(1, s.failureCount(), "the old bucket was removed by the update that counted this failure");
+        assertEquals(config.windowBucketStart(clock.millis()), s.windowStart());
         for (int i = 0; i < 4; i++) {
             fail(b);
         }
@@ -439,7 +441,7 @@ abstract class CircuitBreakerContract {
     @Test
     void failClosedLetsOneCallThroughPerRetryIntervalWhileWritesFail() {
         HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
-                HookedStore.Request.RESTART_WINDOW, HookedStore.Request.ADD_FAILURE);
+                HookedStore.Request.ADD_FAILURES);
         CircuitBreaker b = CircuitBreaker.create(circuitId,
                 policy().storeFailurePolicy(StoreFailurePolicy.FAIL_CLOSED).build(), hooked, clock, listener);
         int permitted = 0;
@@ -462,7 +464,7 @@ abstract class CircuitBreakerContract {
     @Test
     void failOpenTripsThisInstanceWhileWritesFailAndReadsWork() {
         HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
-                HookedStore.Request.RESTART_WINDOW, HookedStore.Request.ADD_FAILURE);
+                HookedStore.Request.ADD_FAILURES);
         CircuitBreaker b = CircuitBreaker.create(circuitId, policy().build(), hooked, clock, listener);
         int permitted = 0;
         for (int call = 0; call < 20; call++) { // 20 s: within the local breaker's 30 s open duration

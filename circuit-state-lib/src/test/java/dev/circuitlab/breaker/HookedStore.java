@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 final class HookedStore implements CircuitStateStore {
 
     /** The store's requests, one per method. */
-    enum Request { LOAD, REPLACE, RESTART_WINDOW, ADD_FAILURE, CLAIM_PROBE, PROBE_SUCCESS }
+    enum Request { LOAD, REPLACE, ADD_FAILURES, CLAIM_PROBE, PROBE_SUCCESS }
 
     private final CircuitStateStore delegate;
     private final Map<Request, Runnable> before = new ConcurrentHashMap<>();
@@ -79,13 +79,10 @@ final class HookedStore implements CircuitStateStore {
     }
 
     @Override
-    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-        return send(Request.RESTART_WINDOW, () -> delegate.restartWindow(expectedVersion, expectedFailureCount, next));
-    }
-
-    @Override
-    public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-        return send(Request.ADD_FAILURE, () -> delegate.addFailure(circuitId, expectedVersion, now));
+    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                                 java.util.Collection<Long> expiredBuckets, long now) {
+        return send(Request.ADD_FAILURES,
+                () -> delegate.addFailures(circuitId, expectedVersion, bucketStart, failures, expiredBuckets, now));
     }
 
     @Override

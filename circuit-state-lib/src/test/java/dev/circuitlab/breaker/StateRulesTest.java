@@ -36,41 +36,52 @@ class StateRulesTest {
         assertSame(Step.DONE, RULES.of(CircuitState.CLOSED).record(null, s, CallOutcome.success(), NOW));
     }
 
+    /** Bucket starts for the test's 60 s window: 6 s buckets, aligned to the epoch. */
+    private static long bucket(long at) {
+        return CONFIG.windowBucketStart(at);
+    }
+
     @Test
-    void closedCountsAFailureInsideTheWindowWithOneAddAndTripsAtTheThreshold() {
-        CircuitSnapshot s = circuit(CircuitState.CLOSED).failureCount(1).windowStart(NOW - 1000).build();
+    void closedCountsAFailureIntoItsBucketWithOneUpdateAndTripsAtTheThreshold() {
+        CircuitSnapshot s = circuit(CircuitState.CLOSED).recentFailures(Map.of(bucket(NOW - 1000), 1L)).build();
         Step.Write add = assertInstanceOf(Step.Write.class, RULES.of(CircuitState.CLOSED).record(null, s, FAILURE, NOW));
         assertEquals("add-failure", add.operation());
-        assertNull(add.ifLost(), "a lost ADD reads again and counts on the fresh state");
-        assertSame(Step.DONE, add.onWin().apply(s.toBuilder().failureCount(2).build()));
-        Step.Write trip = assertInstanceOf(Step.Write.class, add.onWin().apply(s.toBuilder().failureCount(3).build()));
+        assertNull(add.ifLost(), "a lost update reads again and counts on the fresh state");
+        assertSame(Step.DONE, add.onWin().apply(s.withFailuresAdded(bucket(NOW), 1, java.util.List.of(), NOW)));
+        Step.Write trip = assertInstanceOf(Step.Write.class,
+                add.onWin().apply(s.withFailuresAdded(bucket(NOW), 2, java.util.List.of(), NOW)));
         assertEquals("trip", trip.operation());
         assertEquals(true, trip.transition());
     }
 
     @Test
-    void closedStartsANewWindowWhenTheOldOneExpired() {
-        CircuitSnapshot s = circuit(CircuitState.CLOSED).failureCount(2).windowStart(NOW - 60_000).build();
-        Step.Write restart = assertInstanceOf(Step.Write.class, RULES.of(CircuitState.CLOSED).record(null, s, FAILURE, NOW));
-        assertEquals("start-window", restart.operation());
-        assertEquals(false, restart.transition());
+    void theFirstFailureOfACircuitWithoutAnItemCreatesIt() {
+        CircuitSnapshot none = CircuitSnapshot.initial("rules");
+        Step.Write create = assertInstanceOf(Step.Write.class, RULES.of(CircuitState.CLOSED).record(null, none, FAILURE, NOW));
+        assertEquals("create", create.operation());
+        assertEquals(1, create.proposed().version());
+        assertEquals(Map.of(bucket(NOW), 1L), create.proposed().recentFailures());
     }
 
     @Test
-    void closedCompletesAnUnlandedTripOnlyWhileItsEvidenceIsCurrent() {
-        ClosedState closed = (ClosedState) RULES.of(CircuitState.CLOSED);
-        CircuitSnapshot inWindow = circuit(CircuitState.CLOSED).failureCount(3).windowStart(NOW - 10_000)
-                .updatedAt(NOW - 5_000).build();
-        assertEquals("trip", ((Step.Write) closed.countFailure(inWindow, FailureReason.ERROR, NOW)).operation());
+    void theWindowSlidesFailuresCloseTogetherCountTogetherAndOldOnesDoNot() {
+        // Two failures 55 s ago and two 5 s ago: 4 within 60 s, whatever the bucket boundaries.
+        CircuitSnapshot s = circuit(CircuitState.CLOSED).recentFailures(Map.of(bucket(NOW - 55_000), 2L,
+                bucket(NOW - 5_000), 2L, bucket(NOW - 3_600_000), 7L)).build();
+        assertEquals(4, s.failuresWithin(NOW, 60_000, CONFIG.windowBucketMillis()), "the hour-old bucket does not count");
+        assertEquals(11, s.failureCount(), "the stored buckets, expired ones included until an update removes them");
+        Step.Write add = (Step.Write) ((ClosedState) RULES.of(CircuitState.CLOSED)).countFailure(s, FailureReason.ERROR, NOW);
+        CircuitSnapshot written = s.withFailuresAdded(bucket(NOW), 1, java.util.List.of(bucket(NOW - 3_600_000)), NOW);
+        assertEquals("trip", ((Step.Write) add.onWin().apply(written)).operation(), "4 + 1 within the window: threshold 3");
+    }
 
-        CircuitSnapshot justAfterWindow = circuit(CircuitState.CLOSED).failureCount(3).windowStart(NOW - 60_001)
-                .updatedAt(NOW - 1).build();
-        assertEquals("trip", ((Step.Write) closed.countFailure(justAfterWindow, FailureReason.ERROR, NOW)).operation(),
-                "its writer may still be on its way to the trip");
-
-        CircuitSnapshot anHourLater = circuit(CircuitState.CLOSED).failureCount(3).windowStart(NOW - 3_600_000)
-                .updatedAt(NOW - 3_590_000).build();
-        assertEquals("start-window", ((Step.Write) closed.countFailure(anHourLater, FailureReason.ERROR, NOW)).operation());
+    @Test
+    void aCountLeftFromAnOldWindowNeverTripsOnOneLateFailure() {
+        CircuitSnapshot old = circuit(CircuitState.CLOSED).recentFailures(Map.of(bucket(NOW - 3_600_000), 3L)).build();
+        Step.Write add = (Step.Write) ((ClosedState) RULES.of(CircuitState.CLOSED)).countFailure(old, FailureReason.ERROR, NOW);
+        CircuitSnapshot written = old.withFailuresAdded(bucket(NOW), 1, java.util.List.of(bucket(NOW - 3_600_000)), NOW);
+        assertSame(Step.DONE, add.onWin().apply(written));
+        assertEquals(Map.of(bucket(NOW), 1L), written.recentFailures(), "the expired bucket is removed by the same update");
     }
 
     @Test
@@ -147,7 +158,7 @@ class StateRulesTest {
         CircuitSnapshot probed = circuit(CircuitState.HALF_OPEN).build();
         CircuitSnapshot closedSince = circuit(CircuitState.CLOSED).version(8).build();
         Step step = RULES.of(CircuitState.HALF_OPEN).record(Permission.probe(probed, 0, LEASE, null), closedSince, FAILURE, NOW);
-        assertEquals("start-window", ((Step.Write) step).operation());
+        assertEquals("add-failure", ((Step.Write) step).operation());
     }
 
     @Test
@@ -169,7 +180,7 @@ class StateRulesTest {
 
     @Test
     void aSnapshotCannotBeBuiltWithNegativeCountersOrALeaselessSlot() {
-        assertThrows(IllegalArgumentException.class, () -> circuit(CircuitState.CLOSED).failureCount(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> circuit(CircuitState.CLOSED).recentFailures(Map.of(NOW, -1L)).build());
         java.util.HashMap<Integer, Long> leases = new java.util.HashMap<>();
         leases.put(0, null);
         assertThrows(IllegalArgumentException.class, () -> circuit(CircuitState.HALF_OPEN).probeLeases(leases).build());

@@ -87,6 +87,8 @@ final class CircuitAdminRoutes {
         body.put("breakerEnabled", config.breakerEnabled());
         body.put("failureCount", s.failureCount());
         body.put("windowStart", s.windowStart());
+        ObjectNode window = body.putObject("recentFailures");
+        s.recentFailures().forEach((bucket, failures) -> window.put(java.time.Instant.ofEpochMilli(bucket).toString(), failures));
         body.put("openedAt", s.openedAt());
         body.put("retryAt", s.retryAt());
         body.put("consecutiveOpens", s.consecutiveOpens());

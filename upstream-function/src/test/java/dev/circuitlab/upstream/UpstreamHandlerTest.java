@@ -403,7 +403,9 @@ class UpstreamHandlerTest {
         assertEquals(circuitId, s.path("circuitId").asText());
         assertEquals("CLOSED", s.path("state").asText());
         assertEquals(1, s.path("failureCount").asLong());
-        assertEquals(clock.millis(), s.path("windowStart").asLong());
+        long bucket = CircuitBreakerConfig.defaults().windowBucketStart(clock.millis());
+        assertEquals(bucket, s.path("windowStart").asLong(), "the oldest window bucket holding failures");
+        assertEquals(1, s.path("recentFailures").path(java.time.Instant.ofEpochMilli(bucket).toString()).asLong(), s.toString());
         for (String field : List.of("openedAt", "retryAt", "consecutiveOpens", "probesInFlight",
                 "halfOpenSuccesses", "version", "updatedAt")) {
             assertTrue(s.path(field).isIntegralNumber(), () -> field + " missing in " + s);

@@ -20,8 +20,8 @@ final class CircuitItem {
 
     static final String CIRCUIT_ID = "circuitId";
     static final String STATE = "state";
-    static final String FAILURE_COUNT = "failureCount";
-    static final String WINDOW_START = "windowStart";
+    /** Failures per window bucket: ISO-8601 bucket start → count (a map, so one update adds to one key). */
+    static final String RECENT_FAILURES = "recentFailures";
     static final String OPENED_AT = "openedAt";
     static final String RETRY_AT = "retryAt";
     static final String CONSECUTIVE_OPENS = "consecutiveOpens";
@@ -44,8 +44,8 @@ final class CircuitItem {
             .addAttribute(String.class, a -> a.name(CIRCUIT_ID).getter(i -> i.circuitId).setter((i, v) -> i.circuitId = v)
                     .tags(StaticAttributeTags.primaryPartitionKey()))
             .addAttribute(String.class, a -> a.name(STATE).getter(i -> i.state).setter((i, v) -> i.state = v))
-            .addAttribute(Long.class, a -> a.name(FAILURE_COUNT).getter(i -> i.failureCount).setter((i, v) -> i.failureCount = v))
-            .addAttribute(Long.class, a -> a.name(WINDOW_START).getter(i -> i.windowStart).setter((i, v) -> i.windowStart = v))
+            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                    a -> a.name(RECENT_FAILURES).getter(i -> i.recentFailures).setter((i, v) -> i.recentFailures = v))
             .addAttribute(Long.class, a -> a.name(OPENED_AT).getter(i -> i.openedAt).setter((i, v) -> i.openedAt = v))
             .addAttribute(Long.class, a -> a.name(RETRY_AT).getter(i -> i.retryAt).setter((i, v) -> i.retryAt = v))
             .addAttribute(Integer.class, a -> a.name(CONSECUTIVE_OPENS).getter(i -> i.consecutiveOpens).setter((i, v) -> i.consecutiveOpens = v))
@@ -66,8 +66,7 @@ final class CircuitItem {
 
     String circuitId;
     String state;
-    Long failureCount;
-    Long windowStart;
+    Map<String, Long> recentFailures;
     Long openedAt;
     Long retryAt;
     Integer consecutiveOpens;
@@ -85,8 +84,9 @@ final class CircuitItem {
         CircuitItem i = new CircuitItem();
         i.circuitId = s.circuitId();
         i.state = s.state().name();
-        i.failureCount = s.failureCount();
-        i.windowStart = s.windowStart();
+        Map<String, Long> window = new HashMap<>();
+        s.recentFailures().forEach((bucket, failures) -> window.put(bucketKey(bucket), failures));
+        i.recentFailures = window;
         i.openedAt = s.openedAt();
         i.retryAt = s.retryAt();
         i.consecutiveOpens = s.consecutiveOpens();
@@ -119,6 +119,10 @@ final class CircuitItem {
         if (probeLeases != null) {
             probeLeases.forEach((slot, expiry) -> leases.put(Integer.valueOf(slot), expiry));
         }
+        Map<Long, Long> buckets = new HashMap<>();
+        if (recentFailures != null) {
+            recentFailures.forEach((key, failures) -> buckets.put(Instant.parse(key).toEpochMilli(), failures));
+        }
         Map<Integer, String> owners = new HashMap<>();
         if (probeOwners != null) {
             probeOwners.forEach((slot, owner) -> owners.put(Integer.valueOf(slot), owner));
@@ -131,8 +135,7 @@ final class CircuitItem {
         }
         return CircuitSnapshot.builder(circuitId)
                 .state(state == null ? CircuitState.CLOSED : CircuitState.valueOf(state))
-                .failureCount(n(failureCount))
-                .windowStart(n(windowStart))
+                .recentFailures(buckets)
                 .openedAt(n(openedAt))
                 .retryAt(n(retryAt))
                 .consecutiveOpens((int) n(consecutiveOpens))
@@ -146,6 +149,11 @@ final class CircuitItem {
                 .writeToken(writeToken)
                 .previousWriteToken(previousWriteToken)
                 .build();
+    }
+
+    /** A window bucket's key in {@code recentFailures}: its start as ISO-8601, readable in the console. */
+    static String bucketKey(long bucketStart) {
+        return Instant.ofEpochMilli(bucketStart).toString();
     }
 
     private static long n(Number v) {

@@ -1,9 +1,9 @@
 package dev.circuitlab.breaker.dynamodb;
 
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.CIRCUIT_ID;
-import static dev.circuitlab.breaker.dynamodb.CircuitItem.FAILURE_COUNT;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.HALF_OPEN_SUCCESSES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_REVISION;
+import static dev.circuitlab.breaker.dynamodb.CircuitItem.RECENT_FAILURES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_LEASES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_OWNERS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.STATE;
@@ -15,6 +15,7 @@ import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
 import dev.circuitlab.breaker.UnreadableCircuitItemException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -123,12 +124,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
 
     @Override
     public boolean replace(long expectedVersion, CircuitSnapshot next) {
-        return put(expectedVersion, null, next);
-    }
-
-    @Override
-    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-        return put(expectedVersion, expectedFailureCount, next);
+        return put(expectedVersion, next);
     }
 
     /**
@@ -137,7 +133,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      * tells such a writer that the item holds its own write (or held it one write ago), so it does
      * not take a won race for a lost one.
      */
-    private boolean put(long expectedVersion, Long expectedFailureCount, CircuitSnapshot next) {
+    private boolean put(long expectedVersion, CircuitSnapshot next) {
         Map<String, String> names = new HashMap<>(Map.of("#v", VERSION, "#pc", PROBE_REVISION));
         Map<String, AttributeValue> values = new HashMap<>();
         String condition = versionIs(expectedVersion, values);
@@ -148,12 +144,6 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             condition += " AND #pc = :pc";
         }
         values.put(":pc", num(next.probeRevision()));
-        if (expectedFailureCount != null) {
-            // A window restart must not wipe failures added since the read: they may have reached the threshold.
-            condition += expectedFailureCount == 0 ? " AND (attribute_not_exists(#fc) OR #fc = :fc)" : " AND #fc = :fc";
-            names.put("#fc", FAILURE_COUNT);
-            values.put(":fc", num(expectedFailureCount));
-        }
         Expression.Builder expression = Expression.builder().expression(condition).expressionNames(names);
         if (!values.isEmpty()) {
             expression.expressionValues(values);
@@ -230,20 +220,40 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     /**
-     * One atomic ADD. It is sent without SDK retries: a retry of an increment whose response was
-     * lost would count the failure twice. At most once is the right side for a failure count; a
-     * request that fails surfaces as a store error and the fallback breaker counts it locally.
+     * One atomic update of the window: adds to one bucket's count (a map key of {@code recentFailures}
+     * named by the bucket's start as ISO-8601) and removes expired ones. It is sent without SDK
+     * retries: a retry of an increment whose response was lost would count the failures twice. At
+     * most once is the right side for a failure count; a request that fails surfaces as a store error
+     * and the fallback breaker counts it locally.
      */
     @Override
-    public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", num(now),
+    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                                 Collection<Long> expiredBuckets, long now) {
+        Map<String, String> names = new HashMap<>(Map.of("#id", CIRCUIT_ID, "#w", RECENT_FAILURES,
+                "#b", CircuitItem.bucketKey(bucketStart), "#u", UPDATED_AT, "#v", VERSION, "#s", STATE));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":n", num(failures), ":zero", num(0), ":now", num(now),
                 ":state", AttributeValue.fromS(CircuitState.CLOSED.name())));
+        StringBuilder update = new StringBuilder("SET #w.#b = if_not_exists(#w.#b, :zero) + :n, #u = :now");
+        int i = 0;
+        for (long expired : expiredBuckets) {
+            if (expired == bucketStart) {
+                continue;
+            }
+            names.put("#x" + i, CircuitItem.bucketKey(expired));
+            update.append(i == 0 ? " REMOVE " : ", ").append("#w.#x").append(i);
+            i++;
+        }
         // An item without a state reads as CLOSED (see CircuitItem), so it counts as one here too.
         String condition = "attribute_exists(#id) AND " + versionIs(expectedVersion, values)
                 + " AND (#s = :state OR attribute_not_exists(#s))";
-        return update(circuitId, "ADD #fc :one SET #u = :now", condition,
-                Map.of("#id", CIRCUIT_ID, "#fc", FAILURE_COUNT, "#u", UPDATED_AT, "#v", VERSION, "#s", STATE),
-                values, NO_RETRIES, null);
+        try {
+            return update(circuitId, update.toString(), condition, names, values, NO_RETRIES, null);
+        } catch (CircuitStateStoreException e) {
+            if (!addMissingMaps(circuitId, expectedVersion, e)) {
+                throw e;
+            }
+            return update(circuitId, update.toString(), condition, names, values, NO_RETRIES, null);
+        }
     }
 
     @Override
@@ -269,7 +279,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         try {
             return update(circuitId, set, condition, names, values, null, ownedByThisClaim).isPresent();
         } catch (CircuitStateStoreException e) {
-            if (!addMissingProbeMaps(circuitId, expectedVersion, e)) {
+            if (!addMissingMaps(circuitId, expectedVersion, e)) {
                 throw e;
             }
             return update(circuitId, set, condition, names, values, null, ownedByThisClaim).isPresent();
@@ -277,26 +287,27 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     /**
-     * An item written before {@code probeOwners} existed (or edited by hand) lacks a map the claim
-     * sets a key of, and DynamoDB refuses such a path. Adds the missing empty maps, once, so the
-     * claim can go; an item that has both maps leaves the original error standing.
+     * An item written before {@code probeOwners} or {@code recentFailures} existed (or edited by
+     * hand) lacks a map an update sets a key of, and DynamoDB refuses such a path. Adds the missing
+     * empty maps, once, so the update can go; an item that has every map leaves the error standing.
      *
      * @return whether a map was missing (and is now added, or was added by someone else meanwhile)
      */
-    private boolean addMissingProbeMaps(String circuitId, long expectedVersion, CircuitStateStoreException cause) {
+    private boolean addMissingMaps(String circuitId, long expectedVersion, CircuitStateStoreException cause) {
         // Only a refused expression; throttling is a 400 too, and must not cost another read.
         if (!(cause.getCause() instanceof DynamoDbException d) || d.awsErrorDetails() == null
                 || !"ValidationException".equals(d.awsErrorDetails().errorCode())) {
             return false;
         }
         Optional<CircuitItem> item = loadItem(circuitId);
-        if (item.isEmpty() || (item.get().probeOwners != null && item.get().probeLeases != null)) {
+        if (item.isEmpty() || (item.get().probeOwners != null && item.get().probeLeases != null
+                && item.get().recentFailures != null)) {
             return false;
         }
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":empty", AttributeValue.fromM(Map.of())));
-        update(circuitId, "SET #p = if_not_exists(#p, :empty), #o = if_not_exists(#o, :empty)",
-                versionIs(expectedVersion, values), Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS, "#v", VERSION),
-                values, null, null);
+        update(circuitId, "SET #p = if_not_exists(#p, :empty), #o = if_not_exists(#o, :empty), #w = if_not_exists(#w, :empty)",
+                versionIs(expectedVersion, values), Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS,
+                        "#w", RECENT_FAILURES, "#v", VERSION), values, null, null);
         return true;
     }
 

@@ -3,6 +3,7 @@ package dev.circuitlab.breaker.internal;
 import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.CircuitStateStore;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -39,27 +40,19 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
     }
 
     @Override
-    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-        boolean[] won = {false};
-        items.compute(next.circuitId(), (id, current) -> {
-            long version = current == null ? 0 : current.version();
-            long failures = current == null ? 0 : current.failureCount();
-            long claims = current == null ? 0 : current.probeRevision();
-            if (version != expectedVersion || (current != null && failures != expectedFailureCount)
-                    || claims != next.probeRevision()) {
-                return current;
-            }
-            won[0] = true;
-            return next;
-        });
-        return won[0];
-    }
-
-    @Override
-    public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
+    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                                 Collection<Long> expiredBuckets, long now) {
+        if (!items.containsKey(circuitId)) {
+            return Optional.empty(); // no item: the breaker creates it with replace
+        }
         return update(circuitId, current -> current.version() == expectedVersion
                         && current.state() == CircuitState.CLOSED,
-                current -> current.toBuilder().failureCount(current.failureCount() + 1).updatedAt(now).build());
+                current -> {
+                    Map<Long, Long> buckets = new HashMap<>(current.recentFailures());
+                    expiredBuckets.forEach(buckets::remove);
+                    buckets.merge(bucketStart, failures, Long::sum);
+                    return current.toBuilder().recentFailures(buckets).updatedAt(now).build();
+                });
     }
 
     @Override

@@ -427,11 +427,12 @@ public final class BreakerHistory implements SimulatedStore.World {
     @Override
     public void applied(SimulatedStore store, String request, CircuitSnapshot before, CircuitSnapshot after) {
         Environment e = fleet.get(store.environment);
-        if (request.startsWith("add-failure") && after.failureCount() == before.failureCount() + 1) {
+        if (request.startsWith("add-failures") && !after.recentFailures().equals(before.recentFailures())) {
             e.counted++;
         }
-        if (request.startsWith("restart-window") && after.failureCount() == 1 && after.version() != before.version()) {
-            e.counted++;
+        if (request.startsWith("replace") && before.version() == 0 && after.state() == CircuitState.CLOSED
+                && after.lastTransition() == before.lastTransition() && after.failureCount() == 1) {
+            e.counted++; // the first failure of a circuit without an item creates it
         }
         Transition t = after.lastTransition();
         if (t != null && t != before.lastTransition() && before.state() == CircuitState.HALF_OPEN
@@ -456,7 +457,7 @@ public final class BreakerHistory implements SimulatedStore.World {
 
     @Override
     public void appliedButFailed(SimulatedStore store, String request, CircuitSnapshot after) {
-        if ((request.equals("replace") || request.equals("restart-window")) && after.lastTransition() != null) {
+        if (request.equals("replace") && after.lastTransition() != null) {
             // The breaker reads once to learn whether its write landed; only if that read fails
             // too may the transition go unreported (documented).
             awaitingVerification.put(store.environment, after);

@@ -3,6 +3,7 @@ package dev.circuitlab.experiments.simulation;
 import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -109,13 +110,6 @@ final class SimulatedStore implements CircuitStateStore {
         return won || recognised(next);
     }
 
-    @Override
-    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-        boolean won = request("restart-window", next.circuitId(),
-                () -> shared.restartWindow(expectedVersion, expectedFailureCount, next), true);
-        return won || recognised(next);
-    }
-
     private boolean recognised(CircuitSnapshot next) {
         if (!lastAnswerWasLost) {
             return false;
@@ -128,8 +122,10 @@ final class SimulatedStore implements CircuitStateStore {
     }
 
     @Override
-    public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-        return request("add-failure", circuitId, () -> shared.addFailure(circuitId, expectedVersion, now), false);
+    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                                 Collection<Long> expiredBuckets, long now) {
+        return request("add-failures", circuitId,
+                () -> shared.addFailures(circuitId, expectedVersion, bucketStart, failures, expiredBuckets, now), false);
     }
 
     @Override

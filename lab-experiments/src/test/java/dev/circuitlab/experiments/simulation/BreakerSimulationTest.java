@@ -93,10 +93,10 @@ class BreakerSimulationTest {
 
             @Override public CircuitSnapshot load(String id) { return real.load(id); }
             @Override public boolean replace(long v, CircuitSnapshot next) { return real.replace(v, next); }
-            @Override public boolean restartWindow(long v, long count, CircuitSnapshot next) {
-                return real.restartWindow(v, count, next);
+            @Override public Optional<CircuitSnapshot> addFailures(String id, long v, long bucket, long n,
+                                                                   java.util.Collection<Long> expired, long now) {
+                return real.addFailures(id, v, bucket, n, expired, now);
             }
-            @Override public Optional<CircuitSnapshot> addFailure(String id, long v, long now) { return real.addFailure(id, v, now); }
             @Override public boolean claimProbeSlot(String id, long v, int slot, Long expected, long lease, String owner, long now) {
                 CircuitSnapshot s = real.load(id);
                 if (s.state() != CircuitState.HALF_OPEN) {
