@@ -131,6 +131,7 @@ public final class CircuitBreaker {
                 }
             } catch (CircuitStateStoreException e) {
                 storeFailed("acquire", e);
+                countLocally(e);
                 p = withoutTheStore();
             }
         }
@@ -154,9 +155,19 @@ public final class CircuitBreaker {
         }
         try {
             permission.issuer().record(permission, outcome);
+        } catch (UnrecordedFailuresException e) {
+            storeFailed("record", e);
+            countLocally(e);
         } catch (CircuitStateStoreException e) {
             storeFailed("record", e);
-            fallback.countUnrecordedFailure(outcome); // so this instance still trips while writes fail
+            outcome.failureReason().ifPresent(reason -> fallback.countUnrecordedFailures(1, reason));
+        }
+    }
+
+    /** Failures the store could not take are counted by this instance's local breaker, so it still trips. */
+    private void countLocally(CircuitStateStoreException e) {
+        if (e instanceof UnrecordedFailuresException u) {
+            fallback.countUnrecordedFailures(u.failures(), u.lastReason());
         }
     }
 

@@ -25,6 +25,7 @@ public final class CircuitBreakerConfig {
     public static final String ENV_CALL_TIMEOUT_MS = "CIRCUIT_CALL_TIMEOUT_MS";
     public static final String ENV_PROBE_LEASE_MS = "CIRCUIT_PROBE_LEASE_MS";
     public static final String ENV_MAX_CLOCK_SKEW_MS = "CIRCUIT_MAX_CLOCK_SKEW_MS";
+    public static final String ENV_FLUSH_INTERVAL_MS = "CIRCUIT_FLUSH_INTERVAL_MS";
     public static final String ENV_REFRESH_INTERVAL_MS = "CIRCUIT_REFRESH_INTERVAL_MS";
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
 
@@ -59,6 +60,11 @@ public final class CircuitBreakerConfig {
      */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
     public static final StoreFailurePolicy DEFAULT_STORE_FAILURE_POLICY = StoreFailurePolicy.FAIL_OPEN;
+    /**
+     * How long an instance may hold the failures it counted before writing them as one update
+     * (sooner when they could make the window reach the threshold). 0 writes every failure at once.
+     */
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * The failure window slides over this many buckets: failures closer together than the window
@@ -86,6 +92,7 @@ public final class CircuitBreakerConfig {
     private final Duration probeLease;
     private final Duration maxClockSkew;
     private final Duration refreshInterval;
+    private final Duration flushInterval;
     private final StoreFailurePolicy storeFailurePolicy;
 
     private CircuitBreakerConfig(Builder b) {
@@ -100,6 +107,7 @@ public final class CircuitBreakerConfig {
         this.probeLease = b.effectiveProbeLease();
         this.maxClockSkew = b.maxClockSkew;
         this.refreshInterval = b.refreshInterval;
+        this.flushInterval = b.flushInterval;
         this.storeFailurePolicy = b.storeFailurePolicy;
     }
 
@@ -161,6 +169,8 @@ public final class CircuitBreakerConfig {
             CircuitBreakerConfig::parseMillis, Builder::maxClockSkew, b -> millis(b.maxClockSkew));
     private static final Variable<Duration> REFRESH_INTERVAL = new Variable<>(ENV_REFRESH_INTERVAL_MS, MILLIS,
             CircuitBreakerConfig::parseMillis, Builder::refreshInterval, b -> millis(b.refreshInterval));
+    private static final Variable<Duration> FLUSH_INTERVAL = new Variable<>(ENV_FLUSH_INTERVAL_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::flushInterval, b -> millis(b.flushInterval));
     private static final Variable<StoreFailurePolicy> STORE_FAILURE_POLICY = new Variable<>(ENV_STORE_FAILURE_POLICY,
             "one of FAIL_OPEN, FAIL_CLOSED", s -> StoreFailurePolicy.valueOf(s.toUpperCase(Locale.ROOT)),
             Builder::storeFailurePolicy, b -> b.storeFailurePolicy.name());
@@ -168,7 +178,7 @@ public final class CircuitBreakerConfig {
     /** Every variable {@link #fromEnvironment} reads, in the order it applies them. */
     private static final List<Variable<?>> VARIABLES = List.of(FAILURE_THRESHOLD, FAILURE_WINDOW, OPEN_DURATION,
             OPEN_BACKOFF, MAX_OPEN_DURATION, HALF_OPEN_PROBES, SUCCESS_THRESHOLD, CALL_TIMEOUT, PROBE_LEASE,
-            MAX_CLOCK_SKEW_VARIABLE, REFRESH_INTERVAL, STORE_FAILURE_POLICY);
+            MAX_CLOCK_SKEW_VARIABLE, REFRESH_INTERVAL, FLUSH_INTERVAL, STORE_FAILURE_POLICY);
 
     /** The names of every variable {@link #fromEnvironment} reads. */
     public static List<String> environmentVariables() {
@@ -186,6 +196,7 @@ public final class CircuitBreakerConfig {
         VARIABLES.forEach(v -> v.apply(env, b));
         requireAtLeast(b, PROBE_LEASE, b.leaseCoversCallAndSkew(), CALL_TIMEOUT, MAX_CLOCK_SKEW_VARIABLE, null);
         requireAtLeast(b, MAX_OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0, OPEN_DURATION);
+        requireAtLeast(b, FAILURE_WINDOW, b.failureWindow.compareTo(b.flushInterval) >= 0, FLUSH_INTERVAL);
         return b.build();
     }
 
@@ -252,6 +263,7 @@ public final class CircuitBreakerConfig {
         return probeLease.minus(callTimeout).minus(maxClockSkew);
     }
     public Duration refreshInterval() { return refreshInterval; }
+    public Duration flushInterval() { return flushInterval; }
     public StoreFailurePolicy storeFailurePolicy() { return storeFailurePolicy; }
 
     @Override
@@ -261,6 +273,7 @@ public final class CircuitBreakerConfig {
                 + ", maxOpenDuration=" + maxOpenDuration + ", halfOpenProbes=" + halfOpenProbes
                 + ", successThreshold=" + successThreshold + ", callTimeout=" + callTimeout
                 + ", probeLease=" + probeLease + ", maxClockSkew=" + maxClockSkew + ", refreshInterval=" + refreshInterval
+                + ", flushInterval=" + flushInterval
                 + ", storeFailurePolicy=" + storeFailurePolicy + "}";
     }
 
@@ -278,6 +291,7 @@ public final class CircuitBreakerConfig {
         private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private StoreFailurePolicy storeFailurePolicy = DEFAULT_STORE_FAILURE_POLICY;
+        private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
 
         private Builder() {
         }
@@ -410,6 +424,22 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * How long an instance may hold the failures it counted before writing them as one update;
+         * it writes at once when they could make the window reach the threshold. 0 writes every
+         * failure at once. Default {@link #DEFAULT_FLUSH_INTERVAL}.
+         *
+         * @throws IllegalArgumentException if negative or above {@link #MAX_DURATION}; {@link #build()}
+         *         also rejects a flush interval longer than the failure window
+         */
+        public Builder flushInterval(Duration value) {
+            if (value == null || value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("flushInterval must be within 0.." + MAX_DURATION + " but was " + value);
+            }
+            this.flushInterval = value;
+            return this;
+        }
+
+        /**
          * What happens while the store fails. Default {@link StoreFailurePolicy#FAIL_OPEN}.
          *
          * @throws IllegalArgumentException if null
@@ -431,6 +461,10 @@ public final class CircuitBreakerConfig {
                 throw new IllegalArgumentException("probeLease must be >= callTimeout + maxClockSkew + " + MIN_PROBE_LEASE_MARGIN
                         + " (" + callTimeout + " + " + maxClockSkew + ") but was " + probeLease
                         + ": a slow probe would lose its slot to a fast clock while still running");
+            }
+            if (flushInterval.compareTo(failureWindow) > 0) {
+                throw new IllegalArgumentException("flushInterval must be <= failureWindow (" + failureWindow
+                        + ") but was " + flushInterval + ": held failures would leave the window before they count");
             }
             if (effectiveMaxOpenDuration().compareTo(openDuration) < 0) {
                 throw new IllegalArgumentException("maxOpenDuration must be >= openDuration (" + openDuration

@@ -39,12 +39,17 @@ final class ClosedState implements StateRules {
      * one after the window has passed.
      */
     Step countFailure(CircuitSnapshot s, FailureReason reason, long now) {
+        return countFailures(s, 1, reason, now);
+    }
+
+    /** Like {@link #countFailure}, for {@code failures} failures at once (one instance's batch). */
+    Step countFailures(CircuitSnapshot s, long failures, FailureReason reason, long now) {
         if (s.state() != CircuitState.CLOSED) {
             return Step.DONE; // the circuit moved on (opened or was forced): nothing left to count
         }
         long bucket = config.windowBucketStart(now);
         if (s.version() == 0) {
-            CircuitSnapshot created = s.createdWithFailures(bucket, 1, now);
+            CircuitSnapshot created = s.createdWithFailures(bucket, failures, now);
             return new Step.Write("create", store -> store.replace(0, created) ? Optional.of(created) : Optional.empty(),
                     false, counted -> tripIfReached(counted, reason, now), null, null, created);
         }
@@ -52,7 +57,7 @@ final class ClosedState implements StateRules {
                 .filter(start -> start + config.windowBucketMillis() <= now - config.failureWindow().toMillis())
                 .limit(MAX_EXPIRED_PER_WRITE).toList();
         return Step.Write.update("add-failure",
-                store -> store.addFailures(s.circuitId(), s.version(), bucket, 1, expired, now),
+                store -> store.addFailures(s.circuitId(), s.version(), bucket, failures, expired, now),
                 counted -> tripIfReached(counted, reason, now));
     }
 

@@ -40,7 +40,7 @@ final class LocalFallbackBreaker {
      * A failure the shared store could not record: counted here, so this instance still trips
      * while the store's writes fail.
      */
-    void countUnrecordedFailure(CallOutcome outcome) {
-        machine.countFailure(outcome);
+    void countUnrecordedFailures(long failures, FailureReason reason) {
+        machine.countFailures(failures, reason);
     }
 }

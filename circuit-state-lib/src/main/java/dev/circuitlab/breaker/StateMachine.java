@@ -29,6 +29,12 @@ final class StateMachine {
 
     private volatile CachedState cache;
 
+    /** Failures this instance counted but has not written yet (one batch, flushed as one update). */
+    private long pendingFailures;
+    /** When the oldest of them was counted (this instance's clock). */
+    private long pendingSince;
+    private FailureReason pendingReason;
+
     private record CachedState(CircuitSnapshot snapshot, long readAt) { }
 
     /** @param events must not throw (wrap it in a {@link GuardedListener}) */
@@ -54,6 +60,7 @@ final class StateMachine {
      */
     Permission acquire() {
         long start = clock.millis();
+        flushIfDue(start, null); // a batch waiting for its flush interval goes with the next call
         long[] decidedAt = {start};
         Function<CircuitSnapshot, Step> decide = s -> {
             decidedAt[0] = clock.millis();
@@ -73,19 +80,88 @@ final class StateMachine {
         };
     }
 
-    /** Records the outcome of a call this machine permitted, by the rules of the state it was permitted in. */
+    /**
+     * Records the outcome of a call this machine permitted, by the rules of the state it was
+     * permitted in. A failure in CLOSED joins this instance's batch, written as one update when the
+     * flush interval has passed or when the batch could make the window reach the threshold.
+     *
+     * @throws UnrecordedFailuresException if a batch could not be written (the caller counts it elsewhere)
+     */
     void record(Permission permission, CallOutcome outcome) {
         long now = clock.millis();
+        if (permission.state() == CircuitState.CLOSED) {
+            if (!outcome.isSuccess()) {
+                addPending(1, outcome.failureReason().orElseThrow(), now);
+            }
+            flushIfDue(now, permission.snapshot());
+            return;
+        }
         StateRules permittedIn = rules.of(permission.state());
         run(permission.snapshot(), s -> permittedIn.record(permission, s, outcome, now), lastRead -> Step.DONE);
     }
 
-    /** Counts a failure as if it came from a call permitted in CLOSED, if the circuit is CLOSED. */
-    void countFailure(CallOutcome outcome) {
-        CircuitSnapshot s = reload();
-        if (s.state() == CircuitState.CLOSED && !outcome.isSuccess()) {
-            record(Permission.permit(s, this), outcome);
+    /** Counts failures the shared store could not take, if this (local) circuit is CLOSED. */
+    void countFailures(long failures, FailureReason reason) {
+        long now = clock.millis();
+        addPending(failures, reason, now);
+        flushIfDue(now, reload());
+    }
+
+    private synchronized void addPending(long failures, FailureReason reason, long now) {
+        if (pendingFailures == 0) {
+            pendingSince = now;
         }
+        pendingFailures += failures;
+        pendingReason = reason;
+    }
+
+    /**
+     * Writes the batch as one update if it is due: the flush interval has passed, or the failures
+     * this instance knows of in the window plus the batch reach the threshold (so one instance
+     * still trips on exactly the threshold-th failure). A batch that finds the circuit no longer
+     * CLOSED is dropped: calls that fail after a trip do not each write.
+     */
+    private void flushIfDue(long now, CircuitSnapshot basis) {
+        long failures;
+        FailureReason reason;
+        CircuitSnapshot known;
+        synchronized (this) {
+            if (pendingFailures == 0) {
+                return;
+            }
+            known = latestKnown(basis);
+            if (known == null) {
+                known = reload();
+            }
+            long inWindow = known.state() == CircuitState.CLOSED
+                    ? known.failuresWithin(now, config.failureWindow().toMillis(), config.windowBucketMillis()) : 0;
+            boolean due = now - pendingSince >= config.flushInterval().toMillis()
+                    || inWindow + pendingFailures >= config.failureThreshold();
+            if (!due) {
+                return;
+            }
+            failures = pendingFailures;
+            reason = pendingReason;
+            pendingFailures = 0;
+        }
+        if (known.state() != CircuitState.CLOSED) {
+            return; // the circuit already moved on: these failures change nothing
+        }
+        ClosedState closed = (ClosedState) rules.of(CircuitState.CLOSED);
+        try {
+            run(known, s -> closed.countFailures(s, failures, reason, now), lastRead -> Step.DONE);
+        } catch (CircuitStateStoreException e) {
+            throw new UnrecordedFailuresException(failures, reason, e);
+        }
+    }
+
+    /** The newer of this instance's copy and {@code other} (null if neither). */
+    private CircuitSnapshot latestKnown(CircuitSnapshot other) {
+        CachedState c = cache;
+        if (c == null) {
+            return other;
+        }
+        return other == null || c.snapshot().version() >= other.version() ? c.snapshot() : other;
     }
 
     /**

@@ -102,7 +102,7 @@ class AdversarialScenariosTest {
     }
 
     private static CircuitBreakerConfig.Builder policy() {
-        return CircuitBreakerConfig.builder().failureThreshold(5).failureWindow(Duration.ofSeconds(60))
+        return CircuitBreakerConfig.builder().flushInterval(Duration.ZERO).failureThreshold(5).failureWindow(Duration.ofSeconds(60))
                 .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(2)
                 .callTimeout(Duration.ofSeconds(2));
     }

@@ -56,7 +56,7 @@ abstract class CircuitBreakerContract {
     }
 
     CircuitBreakerConfig.Builder policy() {
-        return CircuitBreakerConfig.builder().failureThreshold(5).failureWindow(Duration.ofSeconds(60))
+        return CircuitBreakerConfig.builder().flushInterval(Duration.ZERO).failureThreshold(5).failureWindow(Duration.ofSeconds(60))
                 .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(2)
                 .callTimeout(Duration.ofSeconds(2));
     }
@@ -405,6 +405,86 @@ abstract class CircuitBreakerContract {
         assertFalse(p.permitted(), "at refreshedAt + 1 s the copy is refreshed: " + p);
         assertEquals(CircuitState.OPEN, p.state());
         assertEquals(refreshedAt + 1_000, clock.millis());
+    }
+
+    // ------------------------------------------------------------ aggregation (the default flush interval)
+
+    private CircuitBreakerConfig.Builder aggregating() {
+        return policy().flushInterval(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL);
+    }
+
+    /** One instance still trips on exactly the threshold-th failure: its batch could reach the threshold, so it goes at once. */
+    @Test
+    void aBatchThatCouldReachTheThresholdIsWrittenAtOnceSoOneInstanceTripsOnTheFifthFailure() {
+        CircuitBreaker b = breaker(aggregating().build());
+        for (int i = 1; i < 5; i++) {
+            fail(b);
+            assertEquals(0, b.snapshot().failureCount(), "failure " + i + " is held in the batch");
+        }
+        fail(b);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(5, s.failureCount());
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN));
+    }
+
+    /** Below the threshold, failures are written as one update once the flush interval has passed (with the next call). */
+    @Test
+    void failuresBelowTheThresholdAreWrittenTogetherAfterTheFlushInterval() {
+        CircuitBreaker b = breaker(aggregating().build());
+        fail(b);
+        fail(b);
+        assertEquals(0, b.snapshot().failureCount());
+        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL);
+        assertTrue(b.acquirePermission().permitted());
+        assertEquals(2, b.snapshot().failureCount(), "both, in one update");
+        assertEquals(CircuitState.CLOSED, b.snapshot().state());
+    }
+
+    /** Calls that fail after the trip (the outage ramp) do not each write: a batch that finds the circuit OPEN is dropped. */
+    @Test
+    void failuresReportedAfterTheTripAreDropped() {
+        CircuitBreakerConfig config = aggregating().build();
+        CircuitBreaker tripper = breaker(config);
+        CircuitBreaker late = breaker(config);
+        Permission inFlight = late.acquirePermission();
+        trip(tripper, 5);
+        long version = late.snapshot().version();
+        late.onResult(inFlight, CallOutcome.failure(FailureReason.TIMEOUT));
+        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL);
+        assertFalse(late.acquirePermission().permitted(), "its refreshed copy is OPEN");
+        CircuitSnapshot s = late.snapshot();
+        assertEquals(version, s.version());
+        assertEquals(5, s.failureCount(), "the late failure was not added to the tripped item");
+    }
+
+    /**
+     * Many instances failing together with aggregation: exactly one trip, and the shared count never
+     * above the failures reported (each batch is written at most once).
+     */
+    @RepeatedTest(3)
+    void concurrentAggregatedFailuresTripExactlyOnceAndNeverOvercount() throws Exception {
+        CircuitBreakerConfig config = aggregating().failureThreshold(20).build();
+        List<CircuitBreaker> instances = instances(config);
+        AtomicInteger reported = new AtomicInteger();
+        runTogether(i -> {
+            CircuitBreaker b = instances.get(i);
+            for (int k = 0; k < 3; k++) {
+                Permission p = b.acquirePermission();
+                if (p.permitted()) {
+                    b.onResult(p, CallOutcome.failure(FailureReason.ERROR));
+                    reported.incrementAndGet();
+                }
+            }
+            return null;
+        });
+        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL);
+        instances.forEach(CircuitBreaker::acquirePermission); // flushes what is still held
+        CircuitSnapshot s = instances.get(0).snapshot();
+        assertEquals(CircuitState.OPEN, s.state(), "32 x 3 failures against a threshold of 20");
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN));
+        assertTrue(s.failureCount() <= reported.get(), s.failureCount() + " counted, " + reported.get() + " reported");
+        assertTrue(s.failureCount() >= 20, "the count that tripped: " + s.failureCount());
     }
 
     // ------------------------------------------------------------ regressions: each once a defect

@@ -72,7 +72,7 @@ class LostAnswersAndOldItemsTest {
     }
 
     private static CircuitBreakerConfig.Builder policy() {
-        return CircuitBreakerConfig.builder().failureThreshold(5).openDuration(Duration.ofSeconds(30))
+        return CircuitBreakerConfig.builder().flushInterval(Duration.ZERO).failureThreshold(5).openDuration(Duration.ofSeconds(30))
                 .halfOpenProbes(1).successThreshold(2).callTimeout(Duration.ofSeconds(2));
     }
 

@@ -20,7 +20,7 @@ class ProbeRacesTest {
     private final InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
 
     private static CircuitBreakerConfig config() {
-        return CircuitBreakerConfig.builder().failureThreshold(2).failureWindow(Duration.ofSeconds(60))
+        return CircuitBreakerConfig.builder().flushInterval(Duration.ZERO).failureThreshold(2).failureWindow(Duration.ofSeconds(60))
                 .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(2)
                 .callTimeout(Duration.ofSeconds(2)).build();
     }

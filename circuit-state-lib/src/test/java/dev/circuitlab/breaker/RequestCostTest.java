@@ -43,7 +43,8 @@ class RequestCostTest {
     }
 
     private CircuitBreaker breaker(Duration cache) {
-        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(cache).build();
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(cache)
+                .flushInterval(Duration.ZERO).build(); // every failure written at once: its own cost
         return CircuitBreaker.create(circuitId, config, new DynamoDbCircuitStateStore(client, table), clock);
     }
 

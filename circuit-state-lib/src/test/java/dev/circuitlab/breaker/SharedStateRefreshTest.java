@@ -19,7 +19,7 @@ class SharedStateRefreshTest {
     private final InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
 
     private static CircuitBreakerConfig.Builder policy() {
-        return CircuitBreakerConfig.builder().failureThreshold(2).failureWindow(Duration.ofSeconds(60))
+        return CircuitBreakerConfig.builder().flushInterval(Duration.ZERO).failureThreshold(2).failureWindow(Duration.ofSeconds(60))
                 .openDuration(Duration.ofSeconds(30)).halfOpenProbes(1).successThreshold(1)
                 .callTimeout(Duration.ofSeconds(2)).refreshInterval(Duration.ofSeconds(1));
     }

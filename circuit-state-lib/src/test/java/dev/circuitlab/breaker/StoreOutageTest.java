@@ -35,7 +35,7 @@ class StoreOutageTest {
 
     private CircuitBreaker breaker(DynamoDbClient client, String table, StoreFailurePolicy policy) {
         // Refresh 0: every call asks the store, so each one meets the outage.
-        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(Duration.ZERO)
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(Duration.ZERO).flushInterval(Duration.ZERO)
                 .storeFailurePolicy(policy).build();
         return CircuitBreaker.create("outage", config, new DynamoDbCircuitStateStore(client, table), clock, listener);
     }

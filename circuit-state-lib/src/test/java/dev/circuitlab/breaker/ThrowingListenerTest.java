@@ -50,7 +50,7 @@ class ThrowingListenerTest {
         MutableClock clock = new MutableClock(T0);
         InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
         HookedStore storeA = new HookedStore(shared);
-        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3)
+        CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).flushInterval(Duration.ZERO)
                 .openDuration(Duration.ofSeconds(10)).halfOpenProbes(2).successThreshold(2)
                 .callTimeout(Duration.ofSeconds(1)).build();
         CircuitBreaker a = CircuitBreaker.create("guarded", config, storeA, clock, listener);

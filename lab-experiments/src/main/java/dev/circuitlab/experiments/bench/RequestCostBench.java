@@ -68,8 +68,9 @@ final class RequestCostBench {
         int openRequests;
         int openDownstream;
         long callTimeout;
-        // Refresh interval 0: every call reads the item, the per-state worst case.
-        try (UpstreamHarness h = new UpstreamHarness(endpoint, table, Map.of("CIRCUIT_REFRESH_INTERVAL_MS", "0"))) {
+        // Refresh and flush intervals 0: every call reads the item and every failure writes, the per-state worst case.
+        try (UpstreamHarness h = new UpstreamHarness(endpoint, table,
+                Map.of("CIRCUIT_REFRESH_INTERVAL_MS", "0", "CIRCUIT_FLUSH_INTERVAL_MS", "0"))) {
             callTimeout = h.config().breaker().callTimeout().toMillis();
             int threshold = h.config().breaker().failureThreshold();
             UpstreamHandler env = h.newEnvironment();
