@@ -86,6 +86,9 @@ public final class MotoServer extends LoopbackServer {
             }
             String outcome = process.isAlive() ? "did not answer within " + START_TIMEOUT.toSeconds() + " s"
                     : "exited with status " + process.exitValue();
+            if (!process.isAlive()) {
+                output.awaitEnd(); // read what it wrote before stopping closes its streams
+            }
             stopTree(process);
             output.awaitEnd();
             lastFailure = "port " + port + ": " + output;
