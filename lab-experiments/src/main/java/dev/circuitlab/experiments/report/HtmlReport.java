@@ -8,21 +8,29 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The scenario report: one self-contained HTML file (Chart.js and the data inlined; it loads
- * nothing from the network), drawing the two runs side by side from the series JSON.
+ * The experiments' reports: one self-contained HTML file each (Chart.js and the data inlined; it
+ * loads nothing from the network), drawn by a template from the command's JSON. The scenario
+ * report draws the two runs side by side; the fleet report, the three breakers.
  */
 public final class HtmlReport {
 
     private static final String TEMPLATE = "/dev/circuitlab/experiments/report/scenario-report.html";
+    /** {@code ./lab fleet}'s report. */
+    public static final String FLEET_TEMPLATE = "/dev/circuitlab/experiments/report/fleet-report.html";
 
     private HtmlReport() {
     }
 
     public static String render(JsonNode scenario, ObjectMapper mapper) {
+        return render(TEMPLATE, scenario, mapper);
+    }
+
+    /** {@code data} drawn by the template at resource path {@code templatePath}. */
+    public static String render(String templatePath, JsonNode data, ObjectMapper mapper) {
         String template;
-        try (InputStream in = HtmlReport.class.getResourceAsStream(TEMPLATE)) {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(templatePath)) {
             if (in == null) {
-                throw new IllegalStateException("missing report template " + TEMPLATE);
+                throw new IllegalStateException("missing report template " + templatePath);
             }
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -30,7 +38,7 @@ public final class HtmlReport {
         }
         String json;
         try {
-            json = mapper.writeValueAsString(scenario);
+            json = mapper.writeValueAsString(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
