@@ -41,6 +41,24 @@ public record FleetOptions(List<Double> rates, List<Scenario> scenarios, List<Br
                 new CircuitBreakerLambdaModel());
     }
 
+    /**
+     * This project's breaker with the per-instance state cache on, as a fourth breaker beside the
+     * default one ({@code --state-cache-ms N}), reported as {@code circuitlab-cache-<N>ms}.
+     */
+    public static BreakerModel circuitLabWithStateCache(String millis) {
+        long ms;
+        try {
+            ms = Long.parseLong(millis.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--state-cache-ms needs a whole number of milliseconds, got '" + millis + "'");
+        }
+        if (ms < 1 || ms > 60_000) {
+            throw new IllegalArgumentException("--state-cache-ms must be within 1..60000, got " + ms);
+        }
+        return new CircuitLabModel("circuitlab-cache-" + ms + "ms",
+                CircuitBreakerConfig.builder().stateCache(java.time.Duration.ofMillis(ms)).build());
+    }
+
     /** Parses a comma-separated list of rates (requests per second), e.g. {@code 1000,100000}. */
     public static List<Double> parseRates(String list) {
         List<Double> rates = new ArrayList<>();

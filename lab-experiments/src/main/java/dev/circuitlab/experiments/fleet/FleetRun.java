@@ -418,7 +418,8 @@ public final class FleetRun {
                 closeAfterFaultEnd = (firstCloseAfterFaultEnd - faultEndMicros) / 1000;
             }
         }
-        return new RunResult(model.id(), scenario, rps, meters, breakerLatency,
+        return new RunResult(model.id(), scenario, rps, meters, breakerLatency.percentileMicros(0.50),
+                breakerLatency.percentileMicros(0.99),
                 firstFailureAt < 0 || firstTripAfterFailureAt < 0 ? null : (firstTripAfterFailureAt - firstFailureAt) / 1000,
                 firstFailureAt < 0 || fleetRejectingAt < 0 ? null : (fleetRejectingAt - firstFailureAt) / 1000,
                 trips, closeAfterFaultEnd, faultEndMicros >= 0 && trips > 0 && shared != SharedState.CLOSED);

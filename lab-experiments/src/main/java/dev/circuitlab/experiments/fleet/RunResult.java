@@ -6,13 +6,16 @@ import java.util.Map;
 /**
  * What one run measured: the counters and the figures of the summary.
  *
+ * @param addedLatencyP50Micros            time the breaker's decide and record took per request, median (NaN if none)
+ * @param addedLatencyP99Micros            ... and its 99th percentile
  * @param tripAfterFirstFailureMs          first transition of the shared item to OPEN after the first failed call
  * @param fleetRejectingAfterFirstFailureMs first moment at least 99 % of recently active environments rejected
  * @param trips                            transitions of the shared item into OPEN
  * @param closeAfterFaultEndMs             null when it never tripped (or there is no fault end) or never closed
  * @param stillOpenAtEnd                   tripped and not CLOSED when the run ended
  */
-public record RunResult(String strategy, Scenario scenario, double rps, RunMeters meters, LatencyHistogram breakerLatency,
+public record RunResult(String strategy, Scenario scenario, double rps, RunMeters meters, double addedLatencyP50Micros,
+                        double addedLatencyP99Micros,
                         Long tripAfterFirstFailureMs, Long fleetRejectingAfterFirstFailureMs, int trips,
                         Long closeAfterFaultEndMs, boolean stillOpenAtEnd) {
 
@@ -44,8 +47,8 @@ public record RunResult(String strategy, Scenario scenario, double rps, RunMeter
         f.put("throttledRequests", (long) m.total(Metric.THROTTLED));
         f.put("storeErrors", (long) m.total(Metric.STORE_ERRORS));
         f.put("requestsPerUpstreamRequest", invocations == 0 ? null : round(requests / invocations, 3));
-        f.put("addedLatencyP50Ms", ms(breakerLatency.percentileMicros(0.50)));
-        f.put("addedLatencyP99Ms", ms(breakerLatency.percentileMicros(0.99)));
+        f.put("addedLatencyP50Ms", ms(addedLatencyP50Micros));
+        f.put("addedLatencyP99Ms", ms(addedLatencyP99Micros));
         boolean fault = !scenario.shouldStayClosed();
         f.put("tripAfterFirstFailureMs", fault ? tripAfterFirstFailureMs : null);
         f.put("fleetRejectingAfterFirstFailureMs", fault ? fleetRejectingAfterFirstFailureMs : null);
