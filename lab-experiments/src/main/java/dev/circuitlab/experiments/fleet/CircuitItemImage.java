@@ -51,7 +51,7 @@ public final class CircuitItemImage {
         Map<String, AttributeValue> owners = new LinkedHashMap<>();
         s.probeOwners().forEach((slot, owner) -> owners.put(slot.toString(), AttributeValue.fromS(owner)));
         item.put("probeOwners", AttributeValue.fromM(owners));
-        item.put("probeClaims", num(s.probeClaims()));
+        item.put("probeRevision", num(s.probeRevision()));
         return item;
     }
 
