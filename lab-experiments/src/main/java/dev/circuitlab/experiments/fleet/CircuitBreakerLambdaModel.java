@@ -90,26 +90,11 @@ public final class CircuitBreakerLambdaModel implements BreakerModel {
 
     @Override
     public FleetBreaker newFleet(FleetContext context) {
-        String circuitId = context.circuitId();
-        VersionedItem<Item> item = new VersionedItem<>(i -> i.image(circuitId));
-        return new Fleet(item, context, new SharedStateTracker(context));
-    }
-
-    /** One run: the shared item, and the instances made for it. */
-    record Fleet(VersionedItem<Item> item, FleetContext context, SharedStateTracker tracker) implements FleetBreaker {
-        @Override
-        public EnvironmentBreaker newEnvironment(Environment env) {
-            return new Instance(env, context.dynamoDb(), item, tracker);
-        }
+        return new PeerFleet<>(context, Item::image, Instance::new);
     }
 
     /** One environment's {@code CircuitBreaker} object (created once per environment, at module load). */
-    static final class Instance implements EnvironmentBreaker {
-        private final Environment env;
-        private final SimulatedDynamoDb db;
-        private final VersionedItem<Item> item;
-        private final SharedStateTracker tracker;
-        private final DynamoDbClientModel client;
+    static final class Instance extends PeerInstance<Item> {
         private State state = State.CLOSED;
         private long failureCount;
         private long successCount;
@@ -118,12 +103,8 @@ public final class CircuitBreakerLambdaModel implements BreakerModel {
         private int consecutiveOpens;
         private long stateTimestamp;
 
-        Instance(Environment env, SimulatedDynamoDb db, VersionedItem<Item> item, SharedStateTracker tracker) {
-            this.env = env;
-            this.db = db;
-            this.item = item;
-            this.tracker = tracker;
-            this.client = env.client(SdkRetryPolicy.JS_V3_STANDARD);
+        Instance(Environment env, PeerFleet<Item> fleet) {
+            super(env, fleet, SdkRetryPolicy.JS_V3_STANDARD);
             this.stateTimestamp = env.epochMillis();
         }
 
@@ -132,7 +113,7 @@ public final class CircuitBreakerLambdaModel implements BreakerModel {
         public Decision decide() {
             boolean withoutStore = false;
             try {
-                Item read = db.call(env, client, Api.GET_ITEM, false, true, item, at -> db.readEventually(item, at));
+                Item read = readEventually();
                 if (read != null) {
                     load(read);
                 }
@@ -197,15 +178,7 @@ public final class CircuitBreakerLambdaModel implements BreakerModel {
         private void persist() {
             Item next = new Item(state, failureCount, successCount, nextAttempt, lastFailureTime, consecutiveOpens,
                     stateTimestamp);
-            try {
-                db.call(env, client, Api.UPDATE_ITEM, true, true, item, at -> {
-                    item.write(at, next);
-                    tracker.written(at, Item.shared(next.circuitState()));
-                    return null;
-                });
-            } catch (StoreUnavailableException e) {
-                // logged and swallowed
-            }
+            write(Api.UPDATE_ITEM, next, Item.shared(next.circuitState()));
         }
     }
 }

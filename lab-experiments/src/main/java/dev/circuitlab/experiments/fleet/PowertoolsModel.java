@@ -50,6 +50,14 @@ public final class PowertoolsModel implements BreakerModel {
 
         static final Item CLOSED = new Item(State.CLOSED, 0, null, null, null, null);
 
+        SharedState shared() {
+            return switch (state) {
+                case CLOSED -> SharedState.CLOSED;
+                case OPEN -> SharedState.OPEN;
+                case HALF_OPEN -> SharedState.HALF_OPEN;
+            };
+        }
+
         Map<String, AttributeValue> image(String circuitId) {
             Map<String, AttributeValue> m = new LinkedHashMap<>();
             m.put("id", AttributeValue.fromS(circuitId));
@@ -93,26 +101,11 @@ public final class PowertoolsModel implements BreakerModel {
 
     @Override
     public FleetBreaker newFleet(FleetContext context) {
-        String circuitId = context.circuitId();
-        VersionedItem<Item> item = new VersionedItem<>(i -> i.image(circuitId));
-        return new Fleet(item, context, new SharedStateTracker(context));
-    }
-
-    /** One run: the shared item, and the instances made for it. */
-    record Fleet(VersionedItem<Item> item, FleetContext context, SharedStateTracker tracker) implements FleetBreaker {
-        @Override
-        public EnvironmentBreaker newEnvironment(Environment env) {
-            return new Instance(env, context.dynamoDb(), item, tracker);
-        }
+        return new PeerFleet<>(context, Item::image, Instance::new);
     }
 
     /** One environment: its module-level counters, its cache, its probe-owner id. */
-    static final class Instance implements EnvironmentBreaker {
-        private final Environment env;
-        private final SimulatedDynamoDb db;
-        private final VersionedItem<Item> item;
-        private final SharedStateTracker tracker;
-        private final DynamoDbClientModel client;
+    static final class Instance extends PeerInstance<Item> {
         private final String owner;
         private Item cached;
         private long cacheExpiry;
@@ -120,12 +113,8 @@ public final class PowertoolsModel implements BreakerModel {
         private int localSuccesses;
         private State lastObserved;
 
-        Instance(Environment env, SimulatedDynamoDb db, VersionedItem<Item> item, SharedStateTracker tracker) {
-            this.env = env;
-            this.db = db;
-            this.item = item;
-            this.tracker = tracker;
-            this.client = env.client(SdkRetryPolicy.BOTOCORE_LEGACY_DYNAMODB);
+        Instance(Environment env, PeerFleet<Item> fleet) {
+            super(env, fleet, SdkRetryPolicy.BOTOCORE_LEGACY_DYNAMODB);
             // "<pid>#<uuid4 hex>", as long as the real one
             this.owner = String.format("8#%032x", env.id() * 0x9E3779B97F4A7C15L & Long.MAX_VALUE);
         }
@@ -140,7 +129,7 @@ public final class PowertoolsModel implements BreakerModel {
             Item record = fromCache();
             if (record == null) {
                 try {
-                    Item read = db.call(env, client, Api.GET_ITEM, false, true, item, at -> db.readEventually(item, at));
+                    Item read = readEventually();
                     record = read == null ? Item.CLOSED : read;
                     cache(record);
                 } catch (StoreUnavailableException e) {
@@ -191,7 +180,7 @@ public final class PowertoolsModel implements BreakerModel {
                     boolean leaseLapsed = current != null && current.state() == State.HALF_OPEN
                             && current.leaseExpiry() != null && current.leaseExpiry() <= now;
                     if (openUnclaimed || leaseLapsed) {
-                        write(at, claim);
+                        fleet.write(at, claim, claim.shared());
                         return true;
                     }
                     return false;
@@ -244,24 +233,9 @@ public final class PowertoolsModel implements BreakerModel {
          * lease); cached when written; an error is swallowed ({@code _safe_persist}).
          */
         private void persist(Api api, Item next) {
-            try {
-                db.call(env, client, api, true, true, item, at -> {
-                    write(at, next);
-                    return null;
-                });
+            if (write(api, next, next.shared())) {
                 cache(next);
-            } catch (StoreUnavailableException e) {
-                // logged and swallowed: the call's own result stands
             }
-        }
-
-        private void write(long at, Item next) {
-            item.write(at, next);
-            tracker.written(at, switch (next.state()) {
-                case CLOSED -> SharedState.CLOSED;
-                case OPEN -> SharedState.OPEN;
-                case HALF_OPEN -> SharedState.HALF_OPEN;
-            });
         }
 
         private Item fromCache() {

@@ -14,7 +14,7 @@ class CircuitBreakerLambdaModelTest {
     private final ModelHarness h = new ModelHarness(new CircuitBreakerLambdaModel());
 
     private CircuitBreakerLambdaModel.Item item() {
-        return ((CircuitBreakerLambdaModel.Fleet) h.fleet).item().latest();
+        return ((PeerFleet<CircuitBreakerLambdaModel.Item>) h.fleet).item().latest();
     }
 
     @Test
@@ -25,9 +25,7 @@ class CircuitBreakerLambdaModelTest {
         assertEquals(1, h.count(Metric.UPDATE_ITEM));
         assertEquals(0.5, h.units(Metric.READ_UNITS_CONSUMED), "an eventually consistent read of a small item");
         assertEquals(1, h.units(Metric.WRITE_UNITS_CONSUMED));
-        for (int i = 1; i <= 5; i++) {
-            h.call(env, i * 100L, false);
-        }
+        h.failures(env, 5, 100);
         assertEquals(SharedState.OPEN, h.state());
         long gets = h.count(Metric.GET_ITEM);
         long updates = h.count(Metric.UPDATE_ITEM);
@@ -51,9 +49,7 @@ class CircuitBreakerLambdaModelTest {
     @Test
     void allFiftySimultaneousHalfOpenCallersReachTheDownstream() {
         Environment tripper = h.environment();
-        for (int i = 0; i < 5; i++) {
-            h.call(tripper, i * 100L, false);
-        }
+        h.failures(tripper, 5, 0);
         assertEquals(SharedState.OPEN, h.state());
         long afterOpen = 400 + 20 + CircuitBreakerLambdaModel.TIMEOUT_MS + 1;
         List<Decision> decisions = h.environments(50).stream().map(e -> h.decide(e, afterOpen)).toList();

@@ -88,6 +88,13 @@ final class ModelHarness implements FleetContext {
         return d;
     }
 
+    /** {@code n} failing calls of {@code e}, 100 ms apart from {@code fromMillis}. */
+    void failures(Environment e, int n, long fromMillis) {
+        for (int i = 0; i < n; i++) {
+            call(e, fromMillis + i * 100L, false);
+        }
+    }
+
     long count(Metric m) {
         return (long) meters.total(m);
     }

@@ -13,7 +13,7 @@ class PowertoolsModelTest {
     private final ModelHarness h = new ModelHarness(new PowertoolsModel());
 
     private PowertoolsModel.Item item() {
-        return ((PowertoolsModel.Fleet) h.fleet).item().latest();
+        return ((PeerFleet<PowertoolsModel.Item>) h.fleet).item().latest();
     }
 
     @Test
@@ -65,9 +65,7 @@ class PowertoolsModelTest {
             h.decide(e, 0); // each caches CLOSED
         }
         Environment tripper = envs.get(0);
-        for (int i = 0; i < 5; i++) {
-            h.call(tripper, 100 + i * 100L, false);
-        }
+        h.failures(tripper, 5, 100);
         long recovery = PowertoolsModel.RECOVERY_TIMEOUT_S * 1000L;
         for (Environment e : envs) {
             assertFalse(h.decide(e, recovery - 1_000).permitted()); // each reads OPEN (opened at second 0) and caches it
@@ -89,9 +87,7 @@ class PowertoolsModelTest {
     @Test
     void theProbersThreeSuccessesCloseTheCircuit() {
         Environment env = h.environment();
-        for (int i = 0; i < 5; i++) {
-            h.call(env, i * 100L, false);
-        }
+        h.failures(env, 5, 0);
         long t = PowertoolsModel.RECOVERY_TIMEOUT_S * 1000L + 1_000;
         for (int i = 0; i < 2; i++) {
             Decision d = h.call(env, t + i * 100L, true);
@@ -107,9 +103,7 @@ class PowertoolsModelTest {
     @Test
     void aFailedProbeReopensWithANewOpenedAt() {
         Environment env = h.environment();
-        for (int i = 0; i < 5; i++) {
-            h.call(env, i * 100L, false);
-        }
+        h.failures(env, 5, 0);
         long t = PowertoolsModel.RECOVERY_TIMEOUT_S * 1000L + 1_000;
         assertTrue(h.call(env, t, false).probe());
         assertEquals(SharedState.OPEN, h.state());

@@ -13,7 +13,7 @@ import dev.circuitlab.breaker.FailureReason;
 import dev.circuitlab.breaker.Permission;
 import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
 import dev.circuitlab.testing.CountingInterceptor;
-import dev.circuitlab.testing.DynaliteServer;
+import dev.circuitlab.experiments.DynaliteTable;
 import dev.circuitlab.testing.DynamoDbEndpoint;
 import dev.circuitlab.testing.MutableClock;
 import java.time.Duration;
@@ -52,15 +52,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 class StoreCrossCheckTest {
 
-    private static DynaliteServer dynalite;
-    private static final String TABLE = DynamoDbEndpoint.uniqueTableName("fleet-cross-check");
+    private static DynaliteTable dynalite;
 
     @BeforeAll
     static void start() {
-        dynalite = DynaliteServer.start(DynaliteServer.projectRoot());
-        try (DynamoDbClient c = DynamoDbEndpoint.clientBuilder(dynalite.endpoint()).build()) {
-            c.createTable(DynamoDbCircuitStateStore.createTableRequest(TABLE));
-        }
+        dynalite = DynaliteTable.start("fleet-cross-check");
     }
 
     @AfterAll
@@ -230,12 +226,12 @@ class StoreCrossCheckTest {
         try (DynamoDbClient client = DynamoDbEndpoint.clientBuilder(dynalite.endpoint(), counting, capacity).build();
              DynamoDbClient plain = DynamoDbEndpoint.clientBuilder(dynalite.endpoint()).build()) {
             List<Operation> realOperations = new ArrayList<>();
-            Recording real = new Recording(new DynamoDbCircuitStateStore(client, TABLE), () -> new double[] {
+            Recording real = new Recording(new DynamoDbCircuitStateStore(client, dynalite.table()), () -> new double[] {
                     counting.count("GetItem"), counting.count("PutItem"), counting.count("UpdateItem"), capacity.units,
                     capacity.failed}, realOperations);
             CircuitBreaker ra = CircuitBreaker.create(circuit, CONFIG, real, clock);
             CircuitBreaker rb = CircuitBreaker.create(circuit, CONFIG, real, clock);
-            Supplier<Map<String, AttributeValue>> rawItem = () -> plain.getItem(b -> b.tableName(TABLE)
+            Supplier<Map<String, AttributeValue>> rawItem = () -> plain.getItem(b -> b.tableName(dynalite.table())
                     .key(Map.of(DynamoDbCircuitStateStore.partitionKey(), AttributeValue.fromS(circuit))).consistentRead(true)).item();
             List<Integer> realSizes = history(new Fleet() {
                 public CircuitBreaker a() { return ra; }
