@@ -3,6 +3,7 @@ package dev.circuitlab.experiments;
 import dev.circuitlab.local.template.ParameterOverrides;
 import dev.circuitlab.experiments.bench.BenchCommand;
 import dev.circuitlab.experiments.bench.BenchOptions;
+import dev.circuitlab.experiments.fleet.FleetCommand;
 import dev.circuitlab.experiments.scenario.ScenarioCommand;
 import dev.circuitlab.experiments.scenario.ScenarioOptions;
 import dev.circuitlab.experiments.scenario.Timeline;
@@ -18,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code ./lab scenario} and {@code ./lab bench}. A mistake in the command line is one line on
+ * {@code ./lab scenario}, {@code ./lab bench}, {@code ./lab torture} and {@code ./lab fleet}. A mistake in the command line is one line on
  * stderr and exit 2; a failure while running is exit 1. Failed acceptance checks are reported as
  * FAIL lines, not as an exit code, unless {@code --strict} is given.
  */
@@ -29,8 +30,12 @@ public final class ExperimentsMain {
                                 [--warmup D] [--parameter-overrides K=V ...] [--out DIR] [--no-png] [--strict]
                    lab bench [--quick] [--out DIR] [--strict]
                    lab torture [--seeds N] [--seed FIRST] [--steps N] [--trace]
+                   lab fleet [--quick] [--rps LIST] [--scenario LIST] [--seed N] [--json FILE] [--out DIR] [--state-cache-ms N]
               D is 1500ms, 30s or 2m; SPEC is MODE:D,... with MODE healthy|timeout|error|throttle|unavailable|latency=MS
-              (default healthy:10s,timeout:30s,healthy:20s; --duration scales it). Output: target/experiments/.""";
+              (default healthy:10s,timeout:30s,healthy:20s; --duration scales it). Output: target/experiments/.
+              fleet: LIST is comma-separated, e.g. --rps 1000,100000 --scenario outage-timeout,noise; scenarios are
+              healthy, outage-timeout, outage-5xx, noise, partial, sick-instance, flapping; --state-cache-ms adds this
+              project's breaker with its state cache on as a fourth (docs/FLEET.md).""";
 
     private ExperimentsMain() {
     }
@@ -76,7 +81,7 @@ public final class ExperimentsMain {
                         }
                     }
                     case "--rps", "--health-rps", "--duration", "--timeline", "--seed", "--seeds", "--steps", "--warmup",
-                         "--out", "--project-root" -> {
+                         "--out", "--project-root", "--scenario", "--json", "--state-cache-ms" -> {
                         if (value == null) {
                             if (i + 1 >= args.length) {
                                 throw new IllegalArgumentException(a + " needs a value");
@@ -112,6 +117,7 @@ public final class ExperimentsMain {
                     yield passed || !flags.containsKey("--strict") ? 0 : 3;
                 }
                 case "torture" -> torture(flags, overrides, out);
+                case "fleet" -> fleet(flags, overrides, root, stamp, out);
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -133,6 +139,11 @@ public final class ExperimentsMain {
 
     private static int scenario(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
                                 PrintStream out) throws Exception {
+        for (String fleetOnly : java.util.List.of("--scenario", "--json", "--state-cache-ms")) {
+            if (flags.containsKey(fleetOnly)) {
+                throw new IllegalArgumentException(fleetOnly + " is an option of 'lab fleet', not of 'lab scenario'");
+            }
+        }
         Timeline timeline = flags.containsKey("--timeline") ? Timeline.parse(flags.get("--timeline")) : Timeline.defaults();
         if (flags.containsKey("--duration")) {
             timeline = timeline.scaledTo(Timeline.parseDurationMs(flags.get("--duration"), "s"));
@@ -166,6 +177,17 @@ public final class ExperimentsMain {
             throw new IllegalArgumentException("--trace replays one seed: give --seed, not --seeds");
         }
         return TortureCommand.main(first, seeds, steps, replay, out);
+    }
+
+    /** {@code ./lab fleet}: the fleet simulator (docs/FLEET.md). */
+    private static int fleet(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
+                             PrintStream out) throws Exception {
+        if (!overrides.isEmpty() || flags.keySet().stream().anyMatch(f -> !java.util.Set.of("--quick", "--rps", "--scenario",
+                "--seed", "--json", "--out", "--state-cache-ms", "--project-root").contains(f))) {
+            throw new IllegalArgumentException("fleet takes only --quick, --rps, --scenario, --seed, --json, --out and --state-cache-ms");
+        }
+        new FleetCommand(FleetCommand.options(flags, root, stamp), out).run();
+        return 0;
     }
 
     private static long wholeNumber(Map<String, String> flags, String name, long min, long max) {

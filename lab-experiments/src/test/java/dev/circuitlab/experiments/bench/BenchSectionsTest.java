@@ -3,15 +3,12 @@ package dev.circuitlab.experiments.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
-import dev.circuitlab.testing.DynaliteServer;
-import dev.circuitlab.testing.DynamoDbEndpoint;
+import dev.circuitlab.experiments.DynaliteTable;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The bench's counting sections on dynalite, in quick mode. Request counts and probe counts are
@@ -19,15 +16,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class BenchSectionsTest {
 
-    private static DynaliteServer dynalite;
-    private static final String TABLE = DynamoDbEndpoint.uniqueTableName("bench");
+    private static DynaliteTable dynalite;
 
     @BeforeAll
     static void start() {
-        dynalite = DynaliteServer.start(DynaliteServer.projectRoot());
-        try (DynamoDbClient c = DynamoDbEndpoint.clientBuilder(dynalite.endpoint()).build()) {
-            c.createTable(DynamoDbCircuitStateStore.createTableRequest(TABLE));
-        }
+        dynalite = DynaliteTable.start("bench");
     }
 
     @AfterAll
@@ -40,7 +33,7 @@ class BenchSectionsTest {
     @Test
     @Timeout(60)
     void requestCostsByState() throws Exception {
-        RequestCostBench.Result r = BenchCommand.quietly(() -> new RequestCostBench(dynalite.endpoint(), TABLE, true).run());
+        RequestCostBench.Result r = BenchCommand.quietly(() -> new RequestCostBench(dynalite.endpoint(), dynalite.table(), true).run());
         RequestCostBench.Cost healthy = r.costs().get(0);
         assertEquals("CLOSED", healthy.state());
         assertEquals(healthy.requests(), healthy.reads(), "one GetItem per healthy request");
@@ -64,7 +57,7 @@ class BenchSectionsTest {
     @Test
     @Timeout(60)
     void halfOpenAdmitsAtMostTheConfiguredProbes() throws Exception {
-        HalfOpenProbeBench.Result r = BenchCommand.quietly(() -> new HalfOpenProbeBench(dynalite.endpoint(), TABLE).run(2, 20, 3));
+        HalfOpenProbeBench.Result r = BenchCommand.quietly(() -> new HalfOpenProbeBench(dynalite.endpoint(), dynalite.table()).run(2, 20, 3));
         assertEquals(3, r.admitted().size());
         assertTrue(r.withinLimitEveryTime(), r.admitted().toString());
         assertTrue(r.min() >= 1, "somebody probes: " + r.admitted());

@@ -1,0 +1,106 @@
+package dev.circuitlab.experiments.fleet;
+
+import dev.circuitlab.breaker.CircuitBreakerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code ./lab fleet} runs: every scenario at every rate for every breaker.
+ *
+ * @param jsonFile    also write the summary here (null: only in the output directory)
+ * @param parallelism runs simulated at once (each run is single-threaded and independent)
+ */
+public record FleetOptions(List<Double> rates, List<Scenario> scenarios, List<BreakerModel> breakers,
+                           FleetParameters parameters, long seed, boolean quick, Path outputDir, Path jsonFile,
+                           int parallelism) {
+
+    public static final List<Double> DEFAULT_RATES = List.of(100.0, 1_000.0, 10_000.0, 100_000.0);
+    public static final List<Double> QUICK_RATES = List.of(100.0, 1_000.0, 100_000.0);
+    public static final List<String> DEFAULT_SCENARIOS = List.of("healthy", "outage-timeout", "outage-5xx", "noise",
+            "partial", "sick-instance", "flapping");
+    public static final long DEFAULT_SEED = 1;
+
+    public FleetOptions {
+        if (rates.isEmpty() || scenarios.isEmpty() || breakers.isEmpty()) {
+            throw new IllegalArgumentException("nothing to run: give at least one rate, scenario and breaker");
+        }
+        rates = List.copyOf(rates);
+        scenarios = List.copyOf(scenarios);
+        breakers = List.copyOf(breakers);
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1");
+        }
+    }
+
+    /** The three breakers of the comparison, each with its own defaults. */
+    public static List<BreakerModel> defaultBreakers() {
+        return List.of(new CircuitLabModel(CircuitBreakerConfig.defaults()), new PowertoolsModel(),
+                new CircuitBreakerLambdaModel());
+    }
+
+    /**
+     * This project's breaker with the per-instance state cache on, as a fourth breaker beside the
+     * default one ({@code --state-cache-ms N}), reported as {@code circuitlab-cache-<N>ms}.
+     */
+    public static BreakerModel circuitLabWithStateCache(String millis) {
+        long ms;
+        try {
+            ms = Long.parseLong(millis.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--state-cache-ms needs a whole number of milliseconds, got '" + millis + "'");
+        }
+        if (ms < 1 || ms > 60_000) {
+            throw new IllegalArgumentException("--state-cache-ms must be within 1..60000, got " + ms);
+        }
+        return new CircuitLabModel("circuitlab-cache-" + ms + "ms",
+                CircuitBreakerConfig.builder().stateCache(java.time.Duration.ofMillis(ms)).build());
+    }
+
+    /** Parses a comma-separated list of rates (requests per second), e.g. {@code 1000,100000}. */
+    public static List<Double> parseRates(String list) {
+        List<Double> rates = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String p = part.trim().replace("_", "");
+            double v;
+            try {
+                v = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--rps needs numbers separated by commas, got '" + part.trim() + "'");
+            }
+            if (!(v > 0) || v > 1_000_000) {
+                throw new IllegalArgumentException("--rps values must be within (0, 1000000], got " + part.trim());
+            }
+            rates.add(v);
+        }
+        return rates;
+    }
+
+    /** Parses a comma-separated list of scenario names. */
+    public static List<Scenario> parseScenarios(String list, boolean quick) {
+        Map<String, Scenario> known = Scenario.all(quick);
+        List<Scenario> chosen = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String name = part.trim().toLowerCase(Locale.ROOT);
+            Scenario s = known.get(name);
+            if (s == null) {
+                throw new IllegalArgumentException("unknown scenario '" + part.trim() + "': choose from "
+                        + String.join(", ", known.keySet()));
+            }
+            chosen.add(s);
+        }
+        return chosen;
+    }
+
+    public static List<Scenario> defaultScenarios(boolean quick) {
+        Map<String, Scenario> known = Scenario.all(quick);
+        return DEFAULT_SCENARIOS.stream().map(known::get).toList();
+    }
+
+    /** Runs at once: one per core, at most 2 (this project's machine). */
+    public static int defaultParallelism() {
+        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+}

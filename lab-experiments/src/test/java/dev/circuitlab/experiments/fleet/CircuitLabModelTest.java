@@ -1,0 +1,55 @@
+package dev.circuitlab.experiments.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.circuitlab.breaker.CircuitBreakerConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The real breaker in the fleet: the figures the bench measures, and today's design at 100,000 rps. */
+class CircuitLabModelTest {
+
+    private static RunResult run(String scenario, double rps, boolean quick) {
+        return new FleetRun(Scenario.all(quick).get(scenario), rps, new CircuitLabModel(CircuitBreakerConfig.defaults()),
+                FleetParameters.defaults(), 1).run();
+    }
+
+    @Test
+    void atOneHundredRpsAHealthyRequestCostsExactlyOneReadAndNoWrite() {
+        RunResult r = run("healthy", 100, true);
+        RunMeters m = r.meters();
+        assertTrue(m.total(Metric.INVOCATIONS) > 2_500);
+        assertEquals(m.total(Metric.INVOCATIONS), m.total(Metric.GET_ITEM), "one GetItem per request, as ./lab bench measures");
+        assertEquals(0, m.total(Metric.PUT_ITEM) + m.total(Metric.UPDATE_ITEM), "no write");
+        assertEquals(0, m.total(Metric.THROTTLED));
+        Map<String, Object> f = r.figures();
+        assertEquals(1.0, f.get("readRequestsPerUpstreamRequest"));
+        assertEquals(0.0, f.get("writeRequestsPerUpstreamRequest"));
+        assertEquals(0.125, f.get("costUsdPerMillionRequests"), "one strongly consistent read unit per request");
+    }
+
+    @Test
+    void atOneThousandRpsAnOutageTripsAtOnceAndOneProbeRecoversIt() {
+        RunResult r = run("outage-5xx", 1_000, true);
+        Map<String, Object> f = r.figures();
+        assertEquals(1L, f.get("maxConcurrentProbes"), "single-flight recovery across the fleet");
+        assertEquals(0L, f.get("throttledRequests"));
+        assertEquals(0L, f.get("downstreamCallsWhileOpen"));
+        assertTrue((Long) f.get("tripAfterFirstFailureMs") < 100, "five failures arrive within milliseconds: " + f);
+        assertEquals(1L, f.get("trips"));
+        assertTrue(f.get("closeAfterFaultEndMs") != null);
+    }
+
+    @Test
+    void atOneHundredThousandRpsTodaysDesignExceedsTheItemsReadCapAndIsThrottled() {
+        RunResult r = run("healthy", 100_000, true);
+        RunMeters m = r.meters();
+        assertTrue(m.peak(Metric.READ_UNITS) > FleetParameters.ITEM_READ_UNITS_PER_SECOND,
+                "read units requested per second: " + m.peak(Metric.READ_UNITS));
+        assertTrue(m.peak(Metric.READ_UNITS_CONSUMED) <= FleetParameters.ITEM_READ_UNITS_PER_SECOND + 1e-9, "the cap holds");
+        assertTrue(m.total(Metric.THROTTLED) > 0);
+        assertTrue(m.total(Metric.STORE_ERRORS) > 0);
+        assertTrue(m.total(Metric.FALLBACK_DECISIONS) > 0, "the breaker falls back to each instance's local breaker");
+    }
+}
