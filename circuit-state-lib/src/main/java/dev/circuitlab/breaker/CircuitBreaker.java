@@ -3,7 +3,9 @@ package dev.circuitlab.breaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * A circuit breaker whose state is shared through a {@link CircuitStateStore}.
@@ -34,6 +36,12 @@ public final class CircuitBreaker {
      */
     public static final Duration STORE_RETRY_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * Each instance looks again at most this long (and at most one refresh interval) after a retry
+     * time or lease expiry it knows, at its own random offset: a fleet does not stampede the item.
+     */
+    public static final Duration MAX_WAKE_JITTER = Duration.ofSeconds(1);
+
     private final String circuitId;
     private final CircuitBreakerConfig config;
     private final Clock clock;
@@ -44,12 +52,14 @@ public final class CircuitBreaker {
     private volatile long storeFailingUntil;
 
     private CircuitBreaker(String circuitId, CircuitBreakerConfig config, CircuitStateStore store, Clock clock,
-                           CircuitBreakerListener listener) {
+                           CircuitBreakerListener listener, RandomGenerator random) {
         this.circuitId = requireValidId(circuitId);
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new GuardedListener(Objects.requireNonNull(listener, "listener"));
-        this.shared = new StateMachine(circuitId, config, Objects.requireNonNull(store, "store"), clock, events, false);
+        long jitter = random.nextLong(Math.max(1, Math.min(config.refreshInterval().toMillis(), MAX_WAKE_JITTER.toMillis())));
+        this.shared = new StateMachine(circuitId, config, Objects.requireNonNull(store, "store"), clock, events, false,
+                jitter);
         this.fallback = new LocalFallbackBreaker(circuitId, config, clock, events);
     }
 
@@ -59,7 +69,16 @@ public final class CircuitBreaker {
      */
     public static CircuitBreaker create(String circuitId, CircuitBreakerConfig config, CircuitStateStore store,
                                         Clock clock, CircuitBreakerListener listener) {
-        return new CircuitBreaker(circuitId, config, store, clock, listener);
+        return create(circuitId, config, store, clock, listener, new SplittableRandom());
+    }
+
+    /**
+     * As {@link #create(String, CircuitBreakerConfig, CircuitStateStore, Clock, CircuitBreakerListener)},
+     * with the source of this instance's wake jitter (a seeded one makes a simulation replayable).
+     */
+    public static CircuitBreaker create(String circuitId, CircuitBreakerConfig config, CircuitStateStore store,
+                                        Clock clock, CircuitBreakerListener listener, RandomGenerator random) {
+        return new CircuitBreaker(circuitId, config, store, clock, listener, Objects.requireNonNull(random, "random"));
     }
 
     public static CircuitBreaker create(String circuitId, CircuitBreakerConfig config, CircuitStateStore store,

@@ -58,7 +58,13 @@ public final class CircuitBreakerConfig {
      * How long an instance decides from its copy of the shared state before reading it again
      * (CLOSED; OPEN is kept until its retry time). 0 reads on every call.
      */
-    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * An instance that has counted a failure since its last refresh keeps a CLOSED copy at most
+     * this long (or the refresh interval, if shorter): while healthy it reads rarely, in an outage
+     * it learns of the trip within about a second.
+     */
+    public static final Duration REFRESH_AFTER_FAILURE = Duration.ofSeconds(1);
     public static final StoreFailurePolicy DEFAULT_STORE_FAILURE_POLICY = StoreFailurePolicy.FAIL_OPEN;
     /**
      * How long an instance may hold the failures it counted before writing them as one update

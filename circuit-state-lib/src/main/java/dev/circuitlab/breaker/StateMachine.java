@@ -26,6 +26,11 @@ final class StateMachine {
     private final CircuitBreakerListener events;
     private final StateRules.Table rules;
     private final boolean local;
+    /**
+     * This instance's own delay past a retry time or a lease expiry before it looks again, drawn
+     * once: the fleet's instances do not all write or read at the same millisecond.
+     */
+    private final long wakeJitterMillis;
 
     private volatile CachedState cache;
 
@@ -34,12 +39,15 @@ final class StateMachine {
     /** When the oldest of them was counted (this instance's clock). */
     private long pendingSince;
     private FailureReason pendingReason;
+    /** When this instance last counted a failure (this instance's clock). */
+    private volatile long lastFailureAt = Long.MIN_VALUE;
 
     private record CachedState(CircuitSnapshot snapshot, long readAt) { }
 
     /** @param events must not throw (wrap it in a {@link GuardedListener}) */
     StateMachine(String circuitId, CircuitBreakerConfig config, CircuitStateStore store, Clock clock,
-                 CircuitBreakerListener events, boolean local) {
+                 CircuitBreakerListener events, boolean local, long wakeJitterMillis) {
+        this.wakeJitterMillis = wakeJitterMillis;
         this.circuitId = circuitId;
         this.config = config;
         this.store = store;
@@ -60,13 +68,19 @@ final class StateMachine {
      */
     Permission acquire() {
         long start = clock.millis();
-        flushIfDue(start, null); // a batch waiting for its flush interval goes with the next call
+        Permission known = rejectionFromCopy(start);
+        if (known != null) {
+            return known;
+        }
+        CircuitSnapshot current = cachedOrLoad(start);
+        flushIfDue(start, current); // a batch waiting for its flush interval goes with the next call
+        current = latestKnown(current);
         long[] decidedAt = {start};
         Function<CircuitSnapshot, Step> decide = s -> {
             decidedAt[0] = clock.millis();
             return rules.of(s.state()).acquire(s, decidedAt[0]);
         };
-        Step answer = run(cachedOrLoad(start), decide,
+        Step answer = run(current, decide,
                 lastRead -> new Step.Reject(lastRead, clock.millis() + config.probeLease().toMillis()));
         return switch (answer) {
             case Step.Permit p -> Permission.permit(p.snapshot(), this);
@@ -108,6 +122,7 @@ final class StateMachine {
     }
 
     private synchronized void addPending(long failures, FailureReason reason, long now) {
+        lastFailureAt = now;
         if (pendingFailures == 0) {
             pendingSince = now;
         }
@@ -135,14 +150,23 @@ final class StateMachine {
             }
             long inWindow = known.state() == CircuitState.CLOSED
                     ? known.failuresWithin(now, config.failureWindow().toMillis(), config.windowBucketMillis()) : 0;
-            boolean due = now - pendingSince >= config.flushInterval().toMillis()
-                    || inWindow + pendingFailures >= config.failureThreshold();
-            if (!due) {
+            boolean reachesThreshold = inWindow + pendingFailures >= config.failureThreshold();
+            // The interval's flush waits this instance's jitter too: after a fleet-wide outage
+            // begins, the instances' first batches do not all land in the same second.
+            boolean intervalPassed = now - pendingSince >= config.flushInterval().toMillis()
+                    + (config.flushInterval().isZero() ? 0 : wakeJitterMillis);
+            if (!reachesThreshold && !intervalPassed) {
                 return;
             }
             failures = pendingFailures;
             reason = pendingReason;
             pendingFailures = 0;
+            if (!reachesThreshold && !config.refreshInterval().isZero() && cache != null
+                    && cache.readAt() < pendingSince) {
+                // Not urgent, and the copy predates these failures: look first (half a read unit),
+                // so that once the circuit has tripped the batch is dropped instead of written.
+                known = remember(timed("load", () -> store.loadRecent(circuitId)));
+            }
         }
         if (known.state() != CircuitState.CLOSED) {
             return; // the circuit already moved on: these failures change nothing
@@ -277,6 +301,31 @@ final class StateMachine {
         }
     }
 
+    /**
+     * A rejection this instance can make from its copy alone, without a request: OPEN until its
+     * retry time, HALF_OPEN with every probe slot leased until the earliest lease ends (within the
+     * refresh interval), each plus this instance's wake jitter, so that thousands of instances do
+     * not all try the same conditional write at the same millisecond.
+     */
+    private Permission rejectionFromCopy(long now) {
+        CachedState c = cache;
+        if (c == null || config.refreshInterval().isZero()) {
+            return null;
+        }
+        CircuitSnapshot s = c.snapshot();
+        if (s.state() == CircuitState.OPEN && now < s.retryAt() + wakeJitterMillis) {
+            return Permission.reject(s, Math.max(s.retryAt(), now), this);
+        }
+        if (s.state() == CircuitState.HALF_OPEN && now - c.readAt() < config.refreshInterval().toMillis()
+                && s.freeProbeSlot(config.halfOpenProbes(), c.readAt()).isEmpty()) {
+            long leaseEnds = s.earliestLeaseExpiry(config.halfOpenProbes(), c.readAt(), c.readAt());
+            if (now < leaseEnds + wakeJitterMillis) {
+                return Permission.reject(s, leaseEnds, this);
+            }
+        }
+        return null;
+    }
+
     /** Caches a state this instance read or wrote, never replacing a newer version by an older one. */
     /** @return the newest state this instance knows after {@code s} (s itself, unless the cache holds a newer version) */
     private CircuitSnapshot remember(CircuitSnapshot s) {
@@ -296,8 +345,11 @@ final class StateMachine {
         long cacheMillis = config.refreshInterval().toMillis();
         if (c != null && cacheMillis > 0) {
             CircuitSnapshot s = c.snapshot();
+            // After a failure of its own, an instance refreshes sooner: in an outage the trip reaches it fast.
+            long closedFor = lastFailureAt >= c.readAt()
+                    ? Math.min(cacheMillis, CircuitBreakerConfig.REFRESH_AFTER_FAILURE.toMillis()) : cacheMillis;
             boolean fresh = switch (s.state()) {
-                case CLOSED -> now - c.readAt() < cacheMillis;
+                case CLOSED -> now - c.readAt() < closedFor;
                 // OPEN changes before its retry time only by an operator, whose reset this instance
                 // then sees at the retry time (the price of rejecting without a read).
                 case OPEN -> now < s.retryAt();
@@ -306,6 +358,9 @@ final class StateMachine {
             if (fresh) {
                 return s;
             }
+        }
+        if (cacheMillis == 0) {
+            return reload(); // no copy: each call decides on the current state
         }
         // A refresh: an eventually consistent read is enough, since every write is conditional (a
         // stale read costs a lost race and a strongly consistent re-read, never a wrong write).

@@ -116,7 +116,7 @@ class AdversarialScenariosTest {
     }
 
     private CircuitBreaker breaker(CircuitBreakerConfig config, CircuitStateStore store) {
-        return CircuitBreaker.create(circuitId, config, store, clock, listener);
+        return TestBreakers.create(circuitId, config, store, clock, listener);
     }
 
     private CircuitBreaker other(CircuitBreakerConfig config) {

@@ -23,7 +23,7 @@ class CircuitBreakerConfigTest {
         assertEquals(Duration.ofSeconds(2), c.callTimeout());
         assertEquals(Duration.ofMillis(500), c.maxClockSkew());
         assertEquals(Duration.ofSeconds(3), c.probeLease(), "probe lease defaults to call timeout + clock skew + 0.5 s");
-        assertEquals(Duration.ofSeconds(1), c.refreshInterval());
+        assertEquals(Duration.ofSeconds(5), c.refreshInterval());
         assertEquals(StoreFailurePolicy.FAIL_OPEN, c.storeFailurePolicy());
     }
 

@@ -62,7 +62,7 @@ abstract class CircuitBreakerContract {
     }
 
     CircuitBreaker breaker(CircuitBreakerConfig config) {
-        return CircuitBreaker.create(circuitId, config, store(), clock, listener);
+        return TestBreakers.create(circuitId, config, store(), clock, listener);
     }
 
     static void fail(CircuitBreaker b) {
@@ -407,6 +407,23 @@ abstract class CircuitBreakerContract {
         assertEquals(refreshedAt + 1_000, clock.millis());
     }
 
+    /** An instance that has seen a failure refreshes within REFRESH_AFTER_FAILURE, not the whole (longer) refresh interval. */
+    @Test
+    void afterAFailureOfItsOwnAnInstanceLearnsOfATripWithinASecond() {
+        CircuitBreakerConfig config = policy().refreshInterval(Duration.ofSeconds(5)).build();
+        CircuitBreaker tripper = breaker(config);
+        CircuitBreaker reader = breaker(config);
+        Permission p = reader.acquirePermission();
+        clock.advance(Duration.ofMillis(10));
+        trip(tripper, 5);
+        reader.onResult(p, CallOutcome.failure(FailureReason.TIMEOUT)); // its own failure: counted, sees OPEN, drops
+        clock.advance(CircuitBreakerConfig.REFRESH_AFTER_FAILURE);
+        assertFalse(reader.acquirePermission().permitted(), "it refreshed after 1 s, not 5 s");
+
+        CircuitBreaker healthyReader = breaker(config);
+        assertFalse(healthyReader.acquirePermission().permitted(), "a fresh instance reads the OPEN state");
+    }
+
     // ------------------------------------------------------------ aggregation (the default flush interval)
 
     private CircuitBreakerConfig.Builder aggregating() {
@@ -497,7 +514,7 @@ abstract class CircuitBreakerContract {
     @Test
     void aCountLeftFromAnExpiredWindowDoesNotTripOnOneLateFailure() {
         HookedStore hooked = new HookedStore(store());
-        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().failureThreshold(3).build(), hooked, clock, listener);
+        CircuitBreaker b = TestBreakers.create(circuitId, policy().failureThreshold(3).build(), hooked, clock, listener);
         fail(b);
         fail(b);
         hooked.fail(HookedStore.Request.REPLACE); // the trip write is throttled
@@ -522,7 +539,7 @@ abstract class CircuitBreakerContract {
     void failClosedLetsOneCallThroughPerRetryIntervalWhileWritesFail() {
         HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
                 HookedStore.Request.ADD_FAILURES);
-        CircuitBreaker b = CircuitBreaker.create(circuitId,
+        CircuitBreaker b = TestBreakers.create(circuitId,
                 policy().storeFailurePolicy(StoreFailurePolicy.FAIL_CLOSED).build(), hooked, clock, listener);
         int permitted = 0;
         for (int call = 0; call < 50; call++) {
@@ -545,7 +562,7 @@ abstract class CircuitBreakerContract {
     void failOpenTripsThisInstanceWhileWritesFailAndReadsWork() {
         HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
                 HookedStore.Request.ADD_FAILURES);
-        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().build(), hooked, clock, listener);
+        CircuitBreaker b = TestBreakers.create(circuitId, policy().build(), hooked, clock, listener);
         int permitted = 0;
         for (int call = 0; call < 20; call++) { // 20 s: within the local breaker's 30 s open duration
             Permission p = b.acquirePermission();
@@ -569,7 +586,7 @@ abstract class CircuitBreakerContract {
     void whileTheStoreFailsAnOpenCircuitThisInstanceSawKeepsRejectingUntilItsRetryTime() {
         HookedStore hooked = new HookedStore(store());
         // Refresh 0: every call asks the store (with a refresh interval the OPEN copy decides anyway).
-        CircuitBreaker b = CircuitBreaker.create(circuitId, policy().refreshInterval(Duration.ZERO).build(), hooked,
+        CircuitBreaker b = TestBreakers.create(circuitId, policy().refreshInterval(Duration.ZERO).build(), hooked,
                 clock, listener);
         trip(b, 5);
         long retryAt = b.snapshot().retryAt();
@@ -594,7 +611,7 @@ abstract class CircuitBreakerContract {
         Duration skew = Duration.ofMillis(1500);
         CircuitBreakerConfig config = policy().maxClockSkew(skew).build();
         CircuitBreaker owner = breaker(config);
-        CircuitBreaker fast = CircuitBreaker.create(circuitId, config, store(), java.time.Clock.offset(clock, skew), listener);
+        CircuitBreaker fast = TestBreakers.create(circuitId, config, store(), java.time.Clock.offset(clock, skew), listener);
         trip(owner, 5);
         clock.advance(Duration.ofSeconds(30));
         Permission probe = owner.acquirePermission();
@@ -615,7 +632,7 @@ abstract class CircuitBreakerContract {
     void aProbeWhoseClaimTookLongerThanTheLeaseMarginIsNotStarted() {
         CircuitBreakerConfig config = policy().build(); // lease 3 s = 2 s call + 0.5 s skew + 0.5 s margin
         HookedStore slow = new HookedStore(store());
-        CircuitBreaker b = CircuitBreaker.create(circuitId, config, slow, clock, listener);
+        CircuitBreaker b = TestBreakers.create(circuitId, config, slow, clock, listener);
         trip(b, 5);
         clock.advance(Duration.ofSeconds(30));
         slow.beforeNext(HookedStore.Request.REPLACE, () -> clock.advance(Duration.ofMillis(501)));
@@ -689,7 +706,7 @@ abstract class CircuitBreakerContract {
     void beyondTheToleratedSkewASecondProbeCanStart() {
         CircuitBreakerConfig config = policy().build(); // skew 500 ms, lease 3 s
         CircuitBreaker owner = breaker(config);
-        CircuitBreaker fast = CircuitBreaker.create(circuitId, config, store(),
+        CircuitBreaker fast = TestBreakers.create(circuitId, config, store(),
                 java.time.Clock.offset(clock, Duration.ofMillis(1500)), listener);
         trip(owner, 5);
         clock.advance(Duration.ofSeconds(30));
@@ -701,7 +718,7 @@ abstract class CircuitBreakerContract {
     List<CircuitBreaker> instances(CircuitBreakerConfig config) {
         List<CircuitBreaker> list = new ArrayList<>();
         for (int i = 0; i < CALLERS; i++) {
-            list.add(CircuitBreaker.create(circuitId, config, store(), clock, listener));
+            list.add(TestBreakers.create(circuitId, config, store(), clock, listener));
         }
         return list;
     }

@@ -77,11 +77,11 @@ class LostAnswersAndOldItemsTest {
     }
 
     private CircuitBreaker underTest(CircuitBreakerConfig config) {
-        return CircuitBreaker.create(circuitId, config, new DynamoDbCircuitStateStore(client, table), clock, listener);
+        return TestBreakers.create(circuitId, config, new DynamoDbCircuitStateStore(client, table), clock, listener);
     }
 
     private CircuitBreaker other(CircuitBreakerConfig config) {
-        return CircuitBreaker.create(circuitId, config, new DynamoDbCircuitStateStore(otherClient, table), clock,
+        return TestBreakers.create(circuitId, config, new DynamoDbCircuitStateStore(otherClient, table), clock,
                 otherListener);
     }
 

@@ -36,8 +36,8 @@ class ProbeRacesTest {
     @Test
     void aClaimOfTheFreedSlotDoesNotStopTheLastSuccessFromClosing() {
         HookedStore hooked = new HookedStore(shared);
-        CircuitBreaker b = CircuitBreaker.create(CIRCUIT, config(), hooked, clock);
-        CircuitBreaker o = CircuitBreaker.create(CIRCUIT, config(), shared, clock);
+        CircuitBreaker b = TestBreakers.create(CIRCUIT, config(), hooked, clock);
+        CircuitBreaker o = TestBreakers.create(CIRCUIT, config(), shared, clock);
         for (int i = 0; i < 2; i++) {
             Permission p = b.acquirePermission();
             b.onResult(p, FAILURE);
@@ -75,7 +75,7 @@ class ProbeRacesTest {
                 throw new NoClassDefFoundError("software/amazon/cloudwatchlogs/emf/logger/MetricsLogger");
             }
         };
-        CircuitBreaker b = CircuitBreaker.create(CIRCUIT, config(), shared, clock, brokenMetrics);
+        CircuitBreaker b = TestBreakers.create(CIRCUIT, config(), shared, clock, brokenMetrics);
         for (int i = 0; i < 2; i++) {
             Permission p = b.acquirePermission();
             assertDoesNotThrow(() -> b.onResult(p, FAILURE), "the trip's transition event");

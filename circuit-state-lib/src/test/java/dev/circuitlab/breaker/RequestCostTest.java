@@ -45,7 +45,7 @@ class RequestCostTest {
     private CircuitBreaker breaker(Duration cache) {
         CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(cache)
                 .flushInterval(Duration.ZERO).build(); // every failure written at once: its own cost
-        return CircuitBreaker.create(circuitId, config, new DynamoDbCircuitStateStore(client, table), clock);
+        return TestBreakers.create(circuitId, config, new DynamoDbCircuitStateStore(client, table), clock);
     }
 
     @Test

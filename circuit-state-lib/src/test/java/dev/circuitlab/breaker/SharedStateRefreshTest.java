@@ -31,8 +31,8 @@ class SharedStateRefreshTest {
      */
     @Test
     void anOperatorResetReachesAnInstanceThatCachedOpenAtTheRetryTime() {
-        CircuitBreaker worker = CircuitBreaker.create(CIRCUIT, policy().build(), shared, clock);
-        CircuitBreaker operator = CircuitBreaker.create(CIRCUIT, policy().build(), shared, clock);
+        CircuitBreaker worker = TestBreakers.create(CIRCUIT, policy().build(), shared, clock);
+        CircuitBreaker operator = TestBreakers.create(CIRCUIT, policy().build(), shared, clock);
         for (int i = 0; i < 2; i++) {
             Permission p = worker.acquirePermission();
             worker.onResult(p, FAILURE);
@@ -40,7 +40,7 @@ class SharedStateRefreshTest {
         long retryAt = shared.load(CIRCUIT).retryAt();
         operator.reset();
         clock.advance(Duration.ofSeconds(2)); // more than the 1 s cache period, less than the 30 s open duration
-        assertTrue(CircuitBreaker.create(CIRCUIT, policy().build(), shared, clock).acquirePermission().permitted(),
+        assertTrue(TestBreakers.create(CIRCUIT, policy().build(), shared, clock).acquirePermission().permitted(),
                 "an instance without a cached OPEN sees the reset at once");
         Permission cached = worker.acquirePermission();
         assertEquals(CircuitState.OPEN, cached.state(), "the cached OPEN stands until its retry time");
@@ -59,7 +59,7 @@ class SharedStateRefreshTest {
     @Test
     void aSlowReadNeverMovesTheCacheBackwards() {
         HookedStore hooked = new HookedStore(shared);
-        CircuitBreaker b = CircuitBreaker.create(CIRCUIT, policy().build(), hooked, clock);
+        CircuitBreaker b = TestBreakers.create(CIRCUIT, policy().build(), hooked, clock);
         Permission first = b.acquirePermission(); // v0 CLOSED, cached
         b.onResult(first, FAILURE);                // window restart: v1, count 1
         clock.advance(Duration.ofSeconds(2));      // cache stale
@@ -79,5 +79,29 @@ class SharedStateRefreshTest {
         Permission next = b.acquirePermission();
         assertTrue(next.snapshot().version() >= decidedOn, "the instance decided on v" + decidedOn
                 + " and then on v" + next.snapshot().version() + " (" + next + ")");
+    }
+
+    /**
+     * A fleet must not stampede the item at a retry time: each instance holds its OPEN copy until
+     * the retry time plus its own jitter (below a second), then reads and, if still OPEN, probes.
+     */
+    @Test
+    void eachInstanceLooksAgainAtItsOwnJitterPastTheRetryTime() {
+        java.util.random.RandomGenerator jitter250 = new java.util.random.RandomGenerator() {
+            @Override public long nextLong() { return 250; }
+            @Override public long nextLong(long bound) { return 250; }
+        };
+        CircuitBreakerConfig config = policy().build();
+        CircuitBreaker b = CircuitBreaker.create(CIRCUIT, config, shared, clock, CircuitBreakerListener.NONE, jitter250);
+        for (int i = 0; i < 2; i++) {
+            Permission p = b.acquirePermission();
+            b.onResult(p, FAILURE);
+        }
+        long retryAt = shared.load(CIRCUIT).retryAt();
+        clock.advance(Duration.ofMillis(retryAt + 249 - clock.millis()));
+        assertTrue(!b.acquirePermission().permitted(), "249 ms past the retry time: still its OPEN copy");
+        assertEquals(CircuitState.OPEN, shared.load(CIRCUIT).state(), "and no write yet");
+        clock.advance(Duration.ofMillis(1));
+        assertTrue(b.acquirePermission().isProbe(), "at its jitter it reads again and probes");
     }
 }

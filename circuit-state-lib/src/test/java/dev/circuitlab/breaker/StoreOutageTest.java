@@ -37,7 +37,7 @@ class StoreOutageTest {
         // Refresh 0: every call asks the store, so each one meets the outage.
         CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).refreshInterval(Duration.ZERO).flushInterval(Duration.ZERO)
                 .storeFailurePolicy(policy).build();
-        return CircuitBreaker.create("outage", config, new DynamoDbCircuitStateStore(client, table), clock, listener);
+        return TestBreakers.create("outage", config, new DynamoDbCircuitStateStore(client, table), clock, listener);
     }
 
     @Test
@@ -165,7 +165,7 @@ class StoreOutageTest {
                 throw new IllegalStateException("metrics backend down");
             }
         };
-        CircuitBreaker b = CircuitBreaker.create("listener", CircuitBreakerConfig.defaults(),
+        CircuitBreaker b = TestBreakers.create("listener", CircuitBreakerConfig.defaults(),
                 new dev.circuitlab.breaker.internal.InMemoryCircuitStateStore(), clock, broken);
         assertTrue(b.acquirePermission().permitted());
     }

@@ -53,8 +53,8 @@ class ThrowingListenerTest {
         CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(3).flushInterval(Duration.ZERO)
                 .openDuration(Duration.ofSeconds(10)).halfOpenProbes(2).successThreshold(2)
                 .callTimeout(Duration.ofSeconds(1)).build();
-        CircuitBreaker a = CircuitBreaker.create("guarded", config, storeA, clock, listener);
-        CircuitBreaker b = CircuitBreaker.create("guarded", config, shared, clock, listener);
+        CircuitBreaker a = TestBreakers.create("guarded", config, storeA, clock, listener);
+        CircuitBreaker b = TestBreakers.create("guarded", config, shared, clock, listener);
         List<String> decisions = new ArrayList<>();
         CallOutcome failure = CallOutcome.failure(FailureReason.ERROR);
 

@@ -30,12 +30,12 @@ public final class ExperimentsMain {
                                 [--warmup D] [--parameter-overrides K=V ...] [--out DIR] [--no-png] [--strict]
                    lab bench [--quick] [--out DIR] [--strict]
                    lab torture [--seeds N] [--seed FIRST] [--steps N] [--trace]
-                   lab fleet [--quick] [--rps LIST] [--scenario LIST] [--seed N] [--json FILE] [--out DIR] [--state-cache-ms N]
+                   lab fleet [--quick] [--rps LIST] [--scenario LIST] [--seed N] [--json FILE] [--out DIR] [--refresh-ms N]
               D is 1500ms, 30s or 2m; SPEC is MODE:D,... with MODE healthy|timeout|error|throttle|unavailable|latency=MS
               (default healthy:10s,timeout:30s,healthy:20s; --duration scales it). Output: target/experiments/.
               fleet: LIST is comma-separated, e.g. --rps 1000,100000 --scenario outage-timeout,noise; scenarios are
-              healthy, outage-timeout, outage-5xx, noise, partial, sick-instance, flapping; --state-cache-ms adds this
-              project's breaker with its state cache on as a fourth (docs/FLEET.md).""";
+              healthy, outage-timeout, outage-5xx, noise, partial, sick-instance, flapping; --refresh-ms adds this
+              project's breaker with another refresh interval (docs/FLEET.md).""";
 
     private ExperimentsMain() {
     }
@@ -81,7 +81,7 @@ public final class ExperimentsMain {
                         }
                     }
                     case "--rps", "--health-rps", "--duration", "--timeline", "--seed", "--seeds", "--steps", "--warmup",
-                         "--out", "--project-root", "--scenario", "--json", "--state-cache-ms" -> {
+                         "--out", "--project-root", "--scenario", "--json", "--refresh-ms" -> {
                         if (value == null) {
                             if (i + 1 >= args.length) {
                                 throw new IllegalArgumentException(a + " needs a value");
@@ -139,7 +139,7 @@ public final class ExperimentsMain {
 
     private static int scenario(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
                                 PrintStream out) throws Exception {
-        for (String fleetOnly : java.util.List.of("--scenario", "--json", "--state-cache-ms")) {
+        for (String fleetOnly : java.util.List.of("--scenario", "--json", "--refresh-ms")) {
             if (flags.containsKey(fleetOnly)) {
                 throw new IllegalArgumentException(fleetOnly + " is an option of 'lab fleet', not of 'lab scenario'");
             }
@@ -183,8 +183,8 @@ public final class ExperimentsMain {
     private static int fleet(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
                              PrintStream out) throws Exception {
         if (!overrides.isEmpty() || flags.keySet().stream().anyMatch(f -> !java.util.Set.of("--quick", "--rps", "--scenario",
-                "--seed", "--json", "--out", "--state-cache-ms", "--project-root").contains(f))) {
-            throw new IllegalArgumentException("fleet takes only --quick, --rps, --scenario, --seed, --json, --out and --state-cache-ms");
+                "--seed", "--json", "--out", "--refresh-ms", "--project-root").contains(f))) {
+            throw new IllegalArgumentException("fleet takes only --quick, --rps, --scenario, --seed, --json, --out and --refresh-ms");
         }
         new FleetCommand(FleetCommand.options(flags, root, stamp), out).run();
         return 0;

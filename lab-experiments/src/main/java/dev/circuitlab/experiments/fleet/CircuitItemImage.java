@@ -22,8 +22,9 @@ public final class CircuitItemImage {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("circuitId", AttributeValue.fromS(s.circuitId()));
         item.put("state", AttributeValue.fromS(s.state().name()));
-        item.put("failureCount", num(s.failureCount()));
-        item.put("windowStart", num(s.windowStart()));
+        Map<String, AttributeValue> window = new LinkedHashMap<>();
+        s.recentFailures().forEach((bucket, failures) -> window.put(Instant.ofEpochMilli(bucket).toString(), num(failures)));
+        item.put("recentFailures", AttributeValue.fromM(window));
         item.put("openedAt", num(s.openedAt()));
         item.put("retryAt", num(s.retryAt()));
         item.put("consecutiveOpens", num(s.consecutiveOpens()));

@@ -42,16 +42,19 @@ public final class CircuitLabModel implements BreakerModel {
     public String settings() {
         return "threshold " + config.failureThreshold() + " failures in " + config.failureWindow().toSeconds()
                 + " s, open " + config.openDuration().toSeconds() + " s, " + config.halfOpenProbes() + " probe(s), "
-                + config.successThreshold() + " successes, state cache " + config.stateCache().toMillis() + " ms, "
-                + config.storeFailurePolicy() + ", strongly consistent reads";
+                + config.successThreshold() + " successes, refresh " + config.refreshInterval().toMillis() + " ms"
+                + (config.refreshInterval().isZero() ? " (a strongly consistent read per call)" : " (eventually consistent)")
+                + ", flush " + config.flushInterval().toMillis() + " ms, " + config.storeFailurePolicy();
     }
 
     @Override
     public FleetBreaker newFleet(FleetContext context) {
         SharedCircuitItem item = new SharedCircuitItem(context);
         return env -> {
+            // The wake jitter from the environment's id: the same seed replays the same run.
             CircuitBreaker breaker = CircuitBreaker.create(context.circuitId(), config,
-                    new SimulatedCircuitStateStore(item, context.dynamoDb(), env), env.clock());
+                    new SimulatedCircuitStateStore(item, context.dynamoDb(), env), env.clock(),
+                    dev.circuitlab.breaker.CircuitBreakerListener.NONE, new java.util.SplittableRandom(env.id()));
             return new EnvironmentBreaker() {
                 @Override
                 public Decision decide() {

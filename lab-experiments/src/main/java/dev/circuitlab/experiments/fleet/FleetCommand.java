@@ -162,8 +162,8 @@ public final class FleetCommand {
         Path out = flags.containsKey("--out") ? Path.of(flags.get("--out")) : root.resolve("target/experiments/fleet-" + stamp);
         Path json = flags.containsKey("--json") ? Path.of(flags.get("--json")) : null;
         List<BreakerModel> breakers = new ArrayList<>(FleetOptions.defaultBreakers());
-        if (flags.containsKey("--state-cache-ms")) {
-            breakers.add(1, FleetOptions.circuitLabWithStateCache(flags.get("--state-cache-ms")));
+        if (flags.containsKey("--refresh-ms")) {
+            breakers.add(1, FleetOptions.circuitLabWithRefresh(flags.get("--refresh-ms")));
         }
         return new FleetOptions(rates, scenarios, breakers, FleetParameters.defaults(), seed, quick, out, json,
                 FleetOptions.defaultParallelism());

@@ -35,28 +35,36 @@ public record FleetOptions(List<Double> rates, List<Scenario> scenarios, List<Br
         }
     }
 
-    /** The three breakers of the comparison, each with its own defaults. */
+    /** Id of this project's breaker as it was before the refresh and flush intervals: a read per call, a write per failure. */
+    public static final String READ_EVERY_CALL = "circuitlab-read-every-call";
+
+    /**
+     * The breakers of the comparison, each with its own defaults: this project's (today's defaults,
+     * and with the refresh and flush intervals at 0, as it was before them) and the two peers.
+     */
     public static List<BreakerModel> defaultBreakers() {
-        return List.of(new CircuitLabModel(CircuitBreakerConfig.defaults()), new PowertoolsModel(),
-                new CircuitBreakerLambdaModel());
+        return List.of(new CircuitLabModel(CircuitBreakerConfig.defaults()),
+                new CircuitLabModel(READ_EVERY_CALL, CircuitBreakerConfig.builder()
+                        .refreshInterval(java.time.Duration.ZERO).flushInterval(java.time.Duration.ZERO).build()),
+                new PowertoolsModel(), new CircuitBreakerLambdaModel());
     }
 
     /**
-     * This project's breaker with the per-instance state cache on, as a fourth breaker beside the
-     * default one ({@code --state-cache-ms N}), reported as {@code circuitlab-cache-<N>ms}.
+     * This project's breaker with another refresh interval, as one more breaker beside the default
+     * ones ({@code --refresh-ms N}), reported as {@code circuitlab-refresh-<N>ms}.
      */
-    public static BreakerModel circuitLabWithStateCache(String millis) {
+    public static BreakerModel circuitLabWithRefresh(String millis) {
         long ms;
         try {
             ms = Long.parseLong(millis.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--state-cache-ms needs a whole number of milliseconds, got '" + millis + "'");
+            throw new IllegalArgumentException("--refresh-ms needs a whole number of milliseconds, got '" + millis + "'");
         }
-        if (ms < 1 || ms > 60_000) {
-            throw new IllegalArgumentException("--state-cache-ms must be within 1..60000, got " + ms);
+        if (ms < 0 || ms > 60_000) {
+            throw new IllegalArgumentException("--refresh-ms must be within 0..60000, got " + ms);
         }
-        return new CircuitLabModel("circuitlab-cache-" + ms + "ms",
-                CircuitBreakerConfig.builder().stateCache(java.time.Duration.ofMillis(ms)).build());
+        return new CircuitLabModel("circuitlab-refresh-" + ms + "ms",
+                CircuitBreakerConfig.builder().refreshInterval(java.time.Duration.ofMillis(ms)).build());
     }
 
     /** Parses a comma-separated list of rates (requests per second), e.g. {@code 1000,100000}. */

@@ -46,12 +46,9 @@ final class SharedCircuitItem implements SimulatedDynamoDb.SizedItem {
         return written(at, store.replace(expectedVersion, next));
     }
 
-    boolean restartWindow(long at, long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-        return written(at, store.restartWindow(expectedVersion, expectedFailureCount, next));
-    }
-
-    Optional<CircuitSnapshot> addFailure(long at, long expectedVersion, long now) {
-        return written(at, store.addFailure(circuitId, expectedVersion, now));
+    Optional<CircuitSnapshot> addFailures(long at, long expectedVersion, long bucketStart, long failures,
+                                          java.util.Collection<Long> expiredBuckets, long now) {
+        return written(at, store.addFailures(circuitId, expectedVersion, bucketStart, failures, expiredBuckets, now));
     }
 
     boolean claimProbeSlot(long at, long expectedVersion, int slot, Long expectedLease, long leaseUntil, String owner,

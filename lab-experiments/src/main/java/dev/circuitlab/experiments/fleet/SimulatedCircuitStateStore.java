@@ -4,6 +4,7 @@ import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
 import dev.circuitlab.experiments.fleet.SimulatedDynamoDb.Api;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -11,10 +12,11 @@ import java.util.Optional;
  * operation makes the DynamoDB requests {@code DynamoDbCircuitStateStore} makes, through the
  * upstream's SDK client model:
  * <ul>
- *   <li>load: one strongly consistent GetItem;</li>
- *   <li>replace, restartWindow: one conditional PutItem; if the condition failed on a retried
- *       request, one GetItem more (the store checks whether the lost first attempt was its own);</li>
- *   <li>addFailure: one UpdateItem, sent without SDK retries;</li>
+ *   <li>load: one strongly consistent GetItem; loadRecent: one eventually consistent GetItem (half
+ *       a read unit; replication lag is not modelled for it);</li>
+ *   <li>replace: one conditional PutItem; if the condition failed on a retried request, one GetItem
+ *       more (the store checks whether the lost first attempt was its own);</li>
+ *   <li>addFailures: one UpdateItem, sent without SDK retries;</li>
  *   <li>claimProbeSlot: one UpdateItem; if the condition failed on a retried request, one GetItem more;</li>
  *   <li>recordProbeSuccess: one UpdateItem.</li>
  * </ul>
@@ -36,30 +38,31 @@ final class SimulatedCircuitStateStore implements CircuitStateStore {
 
     @Override
     public CircuitSnapshot load(String circuitId) {
-        return send(Api.GET_ITEM, true, at -> item.load());
+        return send(Api.GET_ITEM, true, true, at -> item.load());
+    }
+
+    @Override
+    public CircuitSnapshot loadRecent(String circuitId) {
+        return send(Api.GET_ITEM, false, true, at -> item.load());
     }
 
     @Override
     public boolean replace(long expectedVersion, CircuitSnapshot next) {
-        boolean won = send(Api.PUT_ITEM, true, at -> item.replace(at, expectedVersion, next));
+        boolean won = send(Api.PUT_ITEM, true, true, at -> item.replace(at, expectedVersion, next));
         return won || (client.lastAttempts() > 1 && load(next.circuitId()).madeByWrite(next.writeToken()));
     }
 
     @Override
-    public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-        boolean won = send(Api.PUT_ITEM, true, at -> item.restartWindow(at, expectedVersion, expectedFailureCount, next));
-        return won || (client.lastAttempts() > 1 && load(next.circuitId()).madeByWrite(next.writeToken()));
-    }
-
-    @Override
-    public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-        return send(Api.UPDATE_ITEM, false, at -> item.addFailure(at, expectedVersion, now));
+    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                                 Collection<Long> expiredBuckets, long now) {
+        return send(Api.UPDATE_ITEM, true, false,
+                at -> item.addFailures(at, expectedVersion, bucketStart, failures, expiredBuckets, now));
     }
 
     @Override
     public boolean claimProbeSlot(String circuitId, long expectedVersion, int slot, Long expectedLease, long leaseUntil,
                                   String owner, long now) {
-        boolean won = send(Api.UPDATE_ITEM, true,
+        boolean won = send(Api.UPDATE_ITEM, true, true,
                 at -> item.claimProbeSlot(at, expectedVersion, slot, expectedLease, leaseUntil, owner, now));
         return won || (client.lastAttempts() > 1 && owner.equals(load(circuitId).probeOwners().get(slot)));
     }
@@ -67,12 +70,12 @@ final class SimulatedCircuitStateStore implements CircuitStateStore {
     @Override
     public Optional<CircuitSnapshot> recordProbeSuccess(String circuitId, long expectedVersion, int slot, String owner,
                                                         long now) {
-        return send(Api.UPDATE_ITEM, true, at -> item.recordProbeSuccess(at, expectedVersion, slot, owner, now));
+        return send(Api.UPDATE_ITEM, true, true, at -> item.recordProbeSuccess(at, expectedVersion, slot, owner, now));
     }
 
-    private <T> T send(Api api, boolean sdkRetries, SimulatedDynamoDb.ItemRequest<T> request) {
+    private <T> T send(Api api, boolean consistentRead, boolean sdkRetries, SimulatedDynamoDb.ItemRequest<T> request) {
         try {
-            return db.call(env, client, api, true, sdkRetries, item, request);
+            return db.call(env, client, api, consistentRead, sdkRetries, item, request);
         } catch (StoreUnavailableException e) {
             throw new CircuitStateStoreException(api + " on the simulated circuit table failed: " + e.getMessage(), e);
         }

@@ -198,7 +198,8 @@ public final class BreakerHistory implements SimulatedStore.World {
 
         /** A new execution environment in this slot: a fresh breaker, nothing cached. */
         void coldStart() {
-            breaker = CircuitBreaker.create(CIRCUIT, policy.config(), store, clock, this);
+            breaker = CircuitBreaker.create(CIRCUIT, policy.config(), store, clock, this,
+                    new java.util.SplittableRandom(random.nextLong())); // seeded: the history replays
             held = null;
             localTripped = false;
             lastSeenVersion = 0;

@@ -7,16 +7,27 @@ import dev.circuitlab.breaker.CircuitBreakerConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The real breaker in the fleet: the figures the bench measures, and today's design at 100,000 rps. */
+/**
+ * The real breaker in the fleet: the figures the bench measures, the design that read the item on
+ * every call failing at 100,000 rps, and today's defaults (refresh and flush intervals) holding.
+ */
 class CircuitLabModelTest {
 
+    /** Refresh and flush intervals 0: a strongly consistent read per call, a write per failure. */
+    private static final CircuitBreakerConfig READ_EVERY_CALL = CircuitBreakerConfig.builder()
+            .refreshInterval(java.time.Duration.ZERO).flushInterval(java.time.Duration.ZERO).build();
+
     private static RunResult run(String scenario, double rps, boolean quick) {
-        return new FleetRun(Scenario.all(quick).get(scenario), rps, new CircuitLabModel(CircuitBreakerConfig.defaults()),
+        return run(scenario, rps, quick, READ_EVERY_CALL);
+    }
+
+    private static RunResult run(String scenario, double rps, boolean quick, CircuitBreakerConfig config) {
+        return new FleetRun(Scenario.all(quick).get(scenario), rps, new CircuitLabModel(config),
                 FleetParameters.defaults(), 1).run();
     }
 
     @Test
-    void atOneHundredRpsAHealthyRequestCostsExactlyOneReadAndNoWrite() {
+    void atOneHundredRpsAHealthyRequestCostsExactlyOneReadAndNoWriteWhenEveryCallReads() {
         RunResult r = run("healthy", 100, true);
         RunMeters m = r.meters();
         assertTrue(m.total(Metric.INVOCATIONS) > 2_500);
@@ -42,7 +53,26 @@ class CircuitLabModelTest {
     }
 
     @Test
-    void atOneHundredThousandRpsTodaysDesignExceedsTheItemsReadCapAndIsThrottled() {
+    void withTheDefaultsAHealthyCallCostsAtMostOneHundredthOfARequestAtOneThousandRps() {
+        RunResult r = run("healthy", 1_000, true, CircuitBreakerConfig.defaults());
+        RunMeters m = r.meters();
+        double requestsPerCall = (m.total(Metric.GET_ITEM) + m.total(Metric.PUT_ITEM) + m.total(Metric.UPDATE_ITEM))
+                / m.total(Metric.INVOCATIONS);
+        assertTrue(requestsPerCall <= 0.01, "DynamoDB requests per upstream request: " + requestsPerCall);
+        assertEquals(0, m.total(Metric.THROTTLED));
+    }
+
+    @Test
+    void withTheDefaultsOneHundredThousandRpsStayUnderTheItemsCapsWithoutThrottling() {
+        RunResult r = run("healthy", 100_000, true, CircuitBreakerConfig.defaults());
+        RunMeters m = r.meters();
+        assertTrue(m.peak(Metric.READ_UNITS) <= 1_500, "read units requested per second: " + m.peak(Metric.READ_UNITS));
+        assertEquals(0, m.total(Metric.THROTTLED));
+        assertEquals(0, m.total(Metric.FALLBACK_DECISIONS));
+    }
+
+    @Test
+    void atOneHundredThousandRpsReadingOnEveryCallExceedsTheItemsReadCapAndIsThrottled() {
         RunResult r = run("healthy", 100_000, true);
         RunMeters m = r.meters();
         assertTrue(m.peak(Metric.READ_UNITS) > FleetParameters.ITEM_READ_UNITS_PER_SECOND,

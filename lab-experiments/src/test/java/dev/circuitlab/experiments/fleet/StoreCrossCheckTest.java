@@ -140,13 +140,15 @@ class StoreCrossCheckTest {
         }
 
         @Override
-        public boolean restartWindow(long expectedVersion, long expectedFailureCount, CircuitSnapshot next) {
-            return op("restartWindow", () -> store.restartWindow(expectedVersion, expectedFailureCount, next));
+        public CircuitSnapshot loadRecent(String circuitId) {
+            return op("loadRecent", () -> store.loadRecent(circuitId));
         }
 
         @Override
-        public Optional<CircuitSnapshot> addFailure(String circuitId, long expectedVersion, long now) {
-            return op("addFailure", () -> store.addFailure(circuitId, expectedVersion, now));
+        public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+                                                     java.util.Collection<Long> expiredBuckets, long now) {
+            return op("addFailures", () -> store.addFailures(circuitId, expectedVersion, bucketStart, failures,
+                    expiredBuckets, now));
         }
 
         @Override
@@ -179,7 +181,9 @@ class StoreCrossCheckTest {
         java.util.Set<String> attributes();
     }
 
-    private static final CircuitBreakerConfig CONFIG = CircuitBreakerConfig.builder().failureThreshold(3).build();
+    /** Refresh and flush intervals 0: every store operation happens where the history names it. */
+    private static final CircuitBreakerConfig CONFIG = CircuitBreakerConfig.builder().failureThreshold(3)
+            .refreshInterval(Duration.ZERO).flushInterval(Duration.ZERO).build();
     private static final long T0 = Environment.EPOCH_MILLIS + 1_000;
 
     /** The history; returns the item sizes after each step. */
@@ -189,7 +193,7 @@ class StoreCrossCheckTest {
         f.at(T0);
         f.a().onResult(f.a().acquirePermission(), CallOutcome.success());
         sizes.add(f.itemBytes());
-        // Both read the fresh circuit; A's failure starts the window, so B's restart loses and B adds instead.
+        // Both read the fresh circuit; A's failure creates the item, so B's creation loses and B adds instead.
         Permission a1 = f.a().acquirePermission();
         Permission b1 = f.b().acquirePermission();
         f.a().onResult(a1, fail);
