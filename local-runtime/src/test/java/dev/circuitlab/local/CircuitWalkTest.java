@@ -36,18 +36,22 @@ class CircuitWalkTest {
     @BeforeAll
     static void start() {
         runtime = LocalRuntime.start(RuntimeOptions.forProject(Fixtures.projectRoot(), 0)
-                .withParameterOverrides(Map.of(
-                        "EnableFaultInjection", "true",
-                        "CircuitFailureThreshold", "3",
-                        "CircuitOpenDurationMs", "1500",
-                        "CircuitHalfOpenProbes", "1",
-                        "CircuitSuccessThreshold", "2",
-                        "CircuitCallTimeoutMs", "5000",
-                        "CircuitProbeLeaseMs", "6000",
-                        // Room for all 20 concurrent requests: the test is about the breaker, not throttling.
-                        "UpstreamReservedConcurrency", Integer.toString(BURST),
-                        "ApiThrottlingRateLimit", "1000",
-                        "ApiThrottlingBurstLimit", "1000")));
+                .withParameterOverrides(Map.ofEntries(
+                        // Every call reads the item and every failure writes: the walk counts them one by
+                        // one (with the defaults an instance may act on its copy for up to 5 s). And room
+                        // for all 20 concurrent requests: the test is about the breaker, not throttling.
+                        Map.entry("EnableFaultInjection", "true"),
+                        Map.entry("CircuitFailureThreshold", "3"),
+                        Map.entry("CircuitOpenDurationMs", "1500"),
+                        Map.entry("CircuitHalfOpenProbes", "1"),
+                        Map.entry("CircuitSuccessThreshold", "2"),
+                        Map.entry("CircuitCallTimeoutMs", "5000"),
+                        Map.entry("CircuitProbeLeaseMs", "6000"),
+                        Map.entry("CircuitRefreshIntervalMs", "0"),
+                        Map.entry("CircuitFlushIntervalMs", "0"),
+                        Map.entry("UpstreamReservedConcurrency", Integer.toString(BURST)),
+                        Map.entry("ApiThrottlingRateLimit", "1000"),
+                        Map.entry("ApiThrottlingBurstLimit", "1000"))));
         http = new LocalHttp(runtime.baseUrl());
         operator = LocalHttp.signed(runtime);
     }

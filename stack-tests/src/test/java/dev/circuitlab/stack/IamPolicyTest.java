@@ -29,11 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class IamPolicyTest {
 
+    /** Refresh and flush 0: every step below makes its store calls at once, where the comments say. */
     private static final Map<String, String> OVERRIDES = Map.of(
             "EnableFaultInjection", "true",
             "CircuitFailureThreshold", "2",
             "CircuitOpenDurationMs", "300",
-            "CircuitSuccessThreshold", "1");
+            "CircuitSuccessThreshold", "1",
+            "CircuitRefreshIntervalMs", "0",
+            "CircuitFlushIntervalMs", "0");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

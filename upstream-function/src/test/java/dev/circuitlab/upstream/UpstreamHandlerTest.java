@@ -101,6 +101,9 @@ class UpstreamHandlerTest {
                 CircuitBreakerConfig.ENV_OPEN_DURATION_MS, Long.toString(OPEN.toMillis()),
                 CircuitBreakerConfig.ENV_SUCCESS_THRESHOLD, "2",
                 CircuitBreakerConfig.ENV_CALL_TIMEOUT_MS, "1000"));
+        // Each call reads the item and each failure writes at once: the handler's behaviour, call by call.
+        env.put(CircuitBreakerConfig.ENV_REFRESH_INTERVAL_MS, "0");
+        env.put(CircuitBreakerConfig.ENV_FLUSH_INTERVAL_MS, "0");
         for (int i = 0; i + 1 < envOverrides.length; i += 2) {
             env.put(envOverrides[i], envOverrides[i + 1]);
         }

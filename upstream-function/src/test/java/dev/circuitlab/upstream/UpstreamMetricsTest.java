@@ -119,6 +119,7 @@ class UpstreamMetricsTest {
                 // A per-instance cache of CLOSED: a second instance then decides on a stale read,
                 // which is how a conditional-write conflict happens in a real fleet.
                 CircuitBreakerConfig.ENV_REFRESH_INTERVAL_MS, "60000"));
+        env.put(CircuitBreakerConfig.ENV_FLUSH_INTERVAL_MS, "0"); // each failure written at once, as the test counts them
         for (int i = 0; i + 1 < envOverrides.length; i += 2) {
             env.put(envOverrides[i], envOverrides[i + 1]);
         }
