@@ -171,7 +171,7 @@ public final class BenchCommand {
             costs.row(k.state(), k.what(), k.requests(), f2(k.readsPerRequest()), f2(k.writesPerRequest()), f2(k.downstreamPerRequest()));
         }
         RequestCostBench.CacheCost c = cost.cache();
-        costs.row("CLOSED", "healthy, refresh interval " + c.cacheMs() + " ms (default), " + c.environments() + " environments", c.requests(),
+        costs.row("CLOSED", "healthy, refresh interval " + c.cacheMs() + " ms, " + c.environments() + " environments", c.requests(),
                 f2((double) c.reads() / c.requests()), f2((double) c.writes() / c.requests()), "1.00");
         out.println("DynamoDB requests per upstream request (CountingInterceptor on the handler's client):");
         out.print(costs.render());

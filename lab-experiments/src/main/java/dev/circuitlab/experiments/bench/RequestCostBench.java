@@ -162,7 +162,7 @@ final class RequestCostBench {
     }
 
     /**
-     * Healthy steady state with a 1 s refresh interval (the default) in 2 environments: the clock
+     * Healthy steady state with a 1 s refresh interval in 2 environments: the clock
      * moves 10 ms per request, so 2 x n requests span 2n x 10 ms.
      */
     private CacheCost cacheCost() {
