@@ -44,7 +44,13 @@ public final class BenchCommand {
 
     static final int CALLERS = 50;
     static final int REPETITIONS = 20;
-    static final int COLD_START_SAMPLES = 5;
+    static final int COLD_START_SAMPLES = 7;
+    /** Rounds pinned to one CPU: what the cold starts cost without a second core to spread over. */
+    static final int ONE_CPU_SAMPLES = 5;
+    /** Profiled cold starts per function for the breakdown by stage (not among the timed samples). */
+    static final int BREAKDOWN_RUNS = 3;
+    /** The largest zip the functions may have: the upstream's cold start grows with its artifact. */
+    static final double MAX_ZIP_MB = 9.0;
 
     private final BenchOptions options;
     private final PrintStream out;
@@ -96,14 +102,16 @@ public final class BenchCommand {
             for (FunctionDefinition fn : template.functions().values()) {
                 modules.put(fn.logicalId(), fn.codeUri());
             }
-            functions = FunctionArtifacts.resolve(root, modules, out);
+            functions = new ArrayList<>(FunctionArtifacts.resolve(root, modules, out));
+            FunctionArtifacts.resolveReference(root, out).ifPresent(functions::add);
             for (FunctionArtifacts.Function f : functions) {
                 sizes.add(FunctionArtifacts.size(f));
             }
             seconds.put("artifacts", since(t));
 
             t = System.nanoTime();
-            cold = new ColdStartBench(root, dynalite.endpoint()).run(functions, quick ? 1 : COLD_START_SAMPLES);
+            cold = new ColdStartBench(root, dynalite.endpoint()).run(functions, quick ? 1 : COLD_START_SAMPLES,
+                    quick ? 0 : ONE_CPU_SAMPLES, quick ? 1 : BREAKDOWN_RUNS);
             seconds.put("coldStart", since(t));
             out.printf(Locale.ROOT, "bench: cold starts done (%.1f s)%n", since(t));
         }
@@ -116,6 +124,7 @@ public final class BenchCommand {
 
         double elapsed = since(start);
         List<ScenarioAnalysis.Check> checks = checks(cost, probes, elapsed);
+        checks.addAll(startupChecks(cold, sizes));
         ObjectNode json = json(cost, probes, sizes, cold, jmh, checks, seconds, elapsed, jmhLog);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.jsonOut().toFile(), json);
         printSummary(cost, probes, sizes, cold, jmh, checks, elapsed);
@@ -162,6 +171,65 @@ public final class BenchCommand {
         return checks;
     }
 
+    /**
+     * The functions against the reference handler: cold start (init + first invoke, medians of the
+     * same rounds) and zip size. Timings on a shared machine are noisy: the detail gives the spread.
+     */
+    static List<ScenarioAnalysis.Check> startupChecks(List<ColdStartBench.Result> cold, List<FunctionArtifacts.Size> sizes) {
+        List<ScenarioAnalysis.Check> checks = new ArrayList<>();
+        ColdStartBench.Result reference = cold.stream()
+                .filter(r -> r.logicalId().equals(FunctionArtifacts.REFERENCE)).findFirst().orElse(null);
+        if (reference != null) {
+            for (ColdStartBench.Result r : cold) {
+                if (r == reference) {
+                    continue;
+                }
+                double ratio = r.median(ColdStartBench.Sample::totalMs) / reference.median(ColdStartBench.Sample::totalMs);
+                checks.add(new ScenarioAnalysis.Check("cold-start." + r.logicalId(),
+                        r.logicalId() + " cold start (init + first invoke) <= the reference handler's",
+                        ratio <= 1.0,
+                        String.format(Locale.ROOT, "%.2f = %s / %s (medians of %d; per-round ratios %s)%s", ratio,
+                                spread(r), spread(reference), r.samples().size(), roundRatios(r, reference),
+                                r.oneCpu().isEmpty() || reference.oneCpu().isEmpty() ? ""
+                                        : String.format(Locale.ROOT, "; pinned to one CPU %.2f", r.oneCpuMedian(ColdStartBench.Sample::totalMs)
+                                        / reference.oneCpuMedian(ColdStartBench.Sample::totalMs)))));
+            }
+        }
+        FunctionArtifacts.Size referenceSize = sizes.stream()
+                .filter(s -> s.logicalId().equals(FunctionArtifacts.REFERENCE)).findFirst().orElse(null);
+        for (FunctionArtifacts.Size s : sizes) {
+            if (s == referenceSize) {
+                continue;
+            }
+            checks.add(new ScenarioAnalysis.Check("zip." + s.logicalId(),
+                    s.logicalId() + " zip <= " + MAX_ZIP_MB + " MB", s.zipBytes() / 1e6 <= MAX_ZIP_MB,
+                    String.format(Locale.ROOT, "%.2f MB, %d jars (reference handler: %s)", s.zipBytes() / 1e6, s.jars(),
+                            referenceSize == null ? "not measured"
+                                    : String.format(Locale.ROOT, "%.2f MB, %d jars", referenceSize.zipBytes() / 1e6,
+                                    referenceSize.jars()))));
+        }
+        return checks;
+    }
+
+    /** "1234 ms [1100-1400]": median and min-max of init + first invoke. */
+    static String spread(ColdStartBench.Result r) {
+        return String.format(Locale.ROOT, "%.0f ms [%.0f-%.0f]", r.median(ColdStartBench.Sample::totalMs),
+                r.min(ColdStartBench.Sample::totalMs), r.max(ColdStartBench.Sample::totalMs));
+    }
+
+    /** Min-max of the ratio within each round (the samples of one round ran back to back). */
+    private static String roundRatios(ColdStartBench.Result r, ColdStartBench.Result reference) {
+        int n = Math.min(r.samples().size(), reference.samples().size());
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            double ratio = r.samples().get(i).totalMs() / reference.samples().get(i).totalMs();
+            min = Math.min(min, ratio);
+            max = Math.max(max, ratio);
+        }
+        return n == 0 ? "-" : String.format(Locale.ROOT, "%.2f-%.2f", min, max);
+    }
+
     private void printSummary(RequestCostBench.Result cost, List<HalfOpenProbeBench.Result> probes,
                               List<FunctionArtifacts.Size> sizes, List<ColdStartBench.Result> cold,
                               List<JmhBench.Score> jmh, List<ScenarioAnalysis.Check> checks, double elapsed) {
@@ -189,12 +257,16 @@ public final class BenchCommand {
         out.print(half.render());
         out.println();
 
-        TextTable cs = new TextTable("function", "init (construct) ms", "first invoke ms", "init + invoke ms", "JVM start to done ms", "samples");
+        TextTable cs = new TextTable("function", "init ms", "first invoke ms", "init + invoke ms [min-max]", "CPU ms",
+                "classes loaded", "1 CPU: init + invoke ms", "samples");
         cold.forEach(r -> cs.row(r.logicalId(), f1(r.median(ColdStartBench.Sample::initMs)), f1(r.median(ColdStartBench.Sample::invokeMs)),
-                f1(r.median(ColdStartBench.Sample::totalMs)), f1(r.median(s -> s.jvmToReadyMs())), r.samples().size()));
-        out.println("Cold start, fresh JVM per sample (median):");
+                spread(r), f0(r.median(ColdStartBench.Sample::cpuMs)), f0(r.median(s -> s.classes())),
+                r.oneCpu().isEmpty() ? "-" : f0(r.oneCpuMedian(ColdStartBench.Sample::totalMs)) + " (" + r.oneCpu().size() + ")",
+                r.samples().size()));
+        out.println("Cold start, fresh JVM per sample, functions and reference in rounds (medians; CPU: all threads):");
         out.print(cs.render());
         out.println();
+        printBreakdown(cold);
 
         TextTable as = new TextTable("function", "zip MB", "unzipped MB", "jars", "own classes KB");
         sizes.forEach(s -> as.row(s.logicalId(), f2(s.zipBytes() / 1e6), f2(s.unzippedBytes() / 1e6), s.jars(), f1(s.classesBytes() / 1e3)));
@@ -213,6 +285,39 @@ public final class BenchCommand {
         out.println();
         out.println("figures: " + options.jsonOut());
         out.printf(Locale.ROOT, "bench finished in %.1f s%n", elapsed);
+    }
+
+    /** One row per phase and stage, one pair of columns (classes, ms) per function. */
+    private void printBreakdown(List<ColdStartBench.Result> cold) {
+        if (cold.isEmpty() || cold.get(0).breakdownRuns() == 0) {
+            return;
+        }
+        List<String> header = new ArrayList<>(List.of("phase", "stage"));
+        cold.forEach(r -> {
+            header.add(r.logicalId() + " classes");
+            header.add("ms");
+        });
+        TextTable table = new TextTable(header.toArray(String[]::new));
+        for (StartupProfile.Phase phase : StartupProfile.Phase.values()) {
+            for (StartupProfile.Stage stage : StartupProfile.Stage.values()) {
+                List<Object> row = new ArrayList<>(List.of(phase.name().toLowerCase(Locale.ROOT), stage.label));
+                boolean any = false;
+                for (ColdStartBench.Result r : cold) {
+                    ColdStartBench.Stage cell = r.breakdown().stream()
+                            .filter(c -> c.phase().equals(phase.name()) && c.stage().equals(stage.name())).findFirst().orElse(null);
+                    any |= cell != null;
+                    row.add(cell == null ? "-" : f0(cell.medianClasses()));
+                    row.add(cell == null ? "-" : f1(cell.medianMs()));
+                }
+                if (any) {
+                    table.row(row.toArray());
+                }
+            }
+        }
+        out.println("Start-up breakdown (sampled stacks every 0.5 ms, medians of " + cold.get(0).breakdownRuns()
+                + " profiled runs; a stack counts for its outermost recognised frame):");
+        out.print(table.render());
+        out.println();
     }
 
     private ObjectNode json(RequestCostBench.Result cost, List<HalfOpenProbeBench.Result> probes,
@@ -264,13 +369,22 @@ public final class BenchCommand {
         for (ColdStartBench.Result r : cold) {
             ObjectNode n = cs.addObject();
             n.put("function", r.logicalId());
+            n.put("handler", r.handlerClass());
             n.put("event", r.event());
             n.put("classpath", r.classpathKind());
             n.put("initMedianMs", r.median(ColdStartBench.Sample::initMs));
             n.put("firstInvokeMedianMs", r.median(ColdStartBench.Sample::invokeMs));
             n.put("initPlusInvokeMedianMs", r.median(ColdStartBench.Sample::totalMs));
+            n.put("initPlusInvokeMinMs", r.min(ColdStartBench.Sample::totalMs));
+            n.put("initPlusInvokeMaxMs", r.max(ColdStartBench.Sample::totalMs));
+            n.put("classesLoadedMedian", r.median(s -> s.classes()));
+            n.put("cpuMedianMs", r.median(ColdStartBench.Sample::cpuMs));
+            n.put("oneCpuInitPlusInvokeMedianMs", r.oneCpu().isEmpty() ? Double.NaN : r.oneCpuMedian(ColdStartBench.Sample::totalMs));
+            n.set("oneCpuSamples", m.valueToTree(r.oneCpu()));
             n.put("jvmStartToDoneMedianMs", r.median(s -> s.jvmToReadyMs()));
             n.set("samples", m.valueToTree(r.samples()));
+            n.put("breakdownRuns", r.breakdownRuns());
+            n.set("breakdown", m.valueToTree(r.breakdown()));
         }
         root.set("artifacts", m.valueToTree(sizes));
         root.set("jmh", m.valueToTree(jmh));
@@ -314,6 +428,10 @@ public final class BenchCommand {
 
     private static String f2(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String f0(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
     }
 
     private static String f1(double v) {

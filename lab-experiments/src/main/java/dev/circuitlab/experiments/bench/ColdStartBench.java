@@ -25,31 +25,66 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cold start of each function in a fresh JVM per sample ({@link ColdStartMain}): class loading and
- * construction ("init", what Lambda reports as Init Duration), then the first invocation with the
- * function's event file from {@code events/}. The child gets the function's environment from
- * template.yaml (including its {@code JAVA_TOOL_OPTIONS}), its own runtime classpath only, a real
- * DynamoDB endpoint (dynalite) and, for the upstream, a loopback stand-in downstream.
+ * Cold start of each function, and of the reference handler, in a fresh JVM per sample
+ * ({@link ColdStartMain}): class loading and construction ("init", what Lambda reports as Init
+ * Duration), then the first invocation with the function's event file from {@code events/}. The
+ * child gets the function's environment from template.yaml (including its {@code JAVA_TOOL_OPTIONS};
+ * the reference gets the upstream's), its own runtime classpath only, a real DynamoDB endpoint
+ * (dynalite) and a loopback stand-in downstream.
+ *
+ * <p>Samples are taken in rounds, one of each function per round, so a change in the machine's load
+ * (2 shared cores) hits all of them alike. Then a few more rounds run with a {@link StartupProfile}
+ * for the breakdown by stage; those are not among the timed samples.
  */
 final class ColdStartBench {
 
-    record Sample(double initMs, double invokeMs, long jvmToReadyMs, int status) {
+    /**
+     * @param initClasses classes loaded by the construction; {@code invokeClasses} by the first invocation
+     * @param cpuMs       CPU time of all the process's threads during both
+     */
+    record Sample(double initMs, double invokeMs, long jvmToReadyMs, int status, long initClasses, long invokeClasses,
+                  double cpuMs) {
         double totalMs() {
             return initMs + invokeMs;
         }
+
+        long classes() {
+            return initClasses + invokeClasses;
+        }
     }
 
-    record Result(String logicalId, String event, List<Sample> samples, String classpathKind) {
+    /** One stage of one phase of the breakdown: medians over the profiled runs. */
+    record Stage(String phase, String stage, String label, double medianMs, double medianClasses) {
+    }
+
+    /** @param oneCpu samples pinned to one CPU (taskset), empty when not taken */
+    record Result(String logicalId, String handlerClass, String event, List<Sample> samples, List<Sample> oneCpu,
+                  String classpathKind, List<Stage> breakdown, int breakdownRuns) {
         double median(java.util.function.ToDoubleFunction<Sample> f) {
             return Percentiles.of(samples.stream().mapToDouble(f).toArray(), 0.5);
+        }
+
+        double oneCpuMedian(java.util.function.ToDoubleFunction<Sample> f) {
+            return Percentiles.of(oneCpu.stream().mapToDouble(f).toArray(), 0.5);
+        }
+
+        double min(java.util.function.ToDoubleFunction<Sample> f) {
+            return samples.stream().mapToDouble(f).min().orElse(Double.NaN);
+        }
+
+        double max(java.util.function.ToDoubleFunction<Sample> f) {
+            return samples.stream().mapToDouble(f).max().orElse(Double.NaN);
         }
     }
 
     static final Map<String, String> EVENTS = Map.of(
             "UpstreamFunction", "events/upstream-get.json",
-            "DownstreamFunction", "events/downstream-get.json");
-    private static final Pattern LINE = Pattern.compile(
-            "COLDSTART init=([0-9.]+) invoke=([0-9.]+) jvmToReady=(-?[0-9]+) status=(-?[0-9]+)");
+            "DownstreamFunction", "events/downstream-get.json",
+            FunctionArtifacts.REFERENCE, "events/upstream-get.json");
+    private static final Pattern LINE = Pattern.compile("COLDSTART init=([0-9.]+) invoke=([0-9.]+) jvmToReady=(-?[0-9]+)"
+            + " status=(-?[0-9]+) initClasses=([0-9]+) invokeClasses=([0-9]+) cpu=([0-9.]+)");
+    private static final Pattern BREAKDOWN = Pattern.compile(
+            "BREAKDOWN phase=([A-Z]+) stage=([A-Z_]+) ms=([0-9.]+) classes=(-?[0-9]+)");
 
     private final Path root;
     private final URI dynamoDbEndpoint;
@@ -59,7 +94,19 @@ final class ColdStartBench {
         this.dynamoDbEndpoint = dynamoDbEndpoint;
     }
 
-    List<Result> run(List<FunctionArtifacts.Function> functions, int samples) throws IOException, InterruptedException {
+    /** What one child JVM runs. */
+    private record Subject(String logicalId, String handlerClass, String classpath, String classpathKind,
+                           Map<String, String> environment) {
+    }
+
+    /**
+     * @param functions     the template's functions and the reference handler (a missing one runs on the
+     *                      bench's own classpath, and says so)
+     * @param oneCpuSamples rounds pinned to one CPU with {@code taskset} (none where it is missing or
+     *                      the machine has one CPU)
+     */
+    List<Result> run(List<FunctionArtifacts.Function> functions, int samples, int oneCpuSamples, int breakdownRuns)
+            throws IOException, InterruptedException {
         HttpServer downstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         downstream.createContext("/", exchange -> {
             byte[] body = "{\"item\":{\"id\":1},\"servedAt\":0}".getBytes(StandardCharsets.UTF_8);
@@ -75,20 +122,55 @@ final class ColdStartBench {
             ResolvedTemplate template = SamTemplate.load(root.resolve("template.yaml"))
                     .resolve(new LocalBindings(Map.of(), base, Map.of("DYNAMODB_ENDPOINT", dynamoDbEndpoint.toString())));
             Path ownClasses = root.resolve("lab-experiments/target/classes");
-            List<Result> results = new ArrayList<>();
-            for (String id : List.of("UpstreamFunction", "DownstreamFunction")) {
-                FunctionDefinition fn = template.function(id).orElseThrow();
+            List<Subject> subjects = new ArrayList<>();
+            for (String id : List.of("UpstreamFunction", "DownstreamFunction", FunctionArtifacts.REFERENCE)) {
+                boolean reference = id.equals(FunctionArtifacts.REFERENCE);
+                // The reference runs with the upstream's environment: same table, downstream, region and JVM options.
+                FunctionDefinition fn = template.function(reference ? "UpstreamFunction" : id).orElseThrow();
                 String cp = functions.stream().filter(f -> f.logicalId().equals(id)).findFirst()
                         .map(f -> f.classpath(ownClasses)).orElse(null);
-                String kind = cp != null ? "function's own runtime classpath" : "bench JVM classpath (fallback)";
+                String kind = cp != null ? "its own runtime classpath" : "bench JVM classpath (fallback)";
                 if (cp == null) {
                     cp = System.getProperty("java.class.path");
                 }
-                List<Sample> list = new ArrayList<>();
-                for (int i = 0; i < samples; i++) {
-                    list.add(sample(fn, cp));
+                // What Lambda sets, with the local credentials (the upstream signs its call to the stand-in).
+                Map<String, String> env = new LinkedHashMap<>(LocalLambdaService.lambdaEnvironment(fn, LocalCredentials.DEFAULT));
+                // A cold start without a SnapStart snapshot, as Lambda announces it to the function.
+                env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+                String handler = reference ? FunctionArtifacts.REFERENCE_HANDLER_CLASS : fn.handlerClass();
+                if (reference) {
+                    env.put("_HANDLER", handler + "::handleRequest");
                 }
-                results.add(new Result(id, EVENTS.get(id), list, kind));
+                subjects.add(new Subject(id, handler, cp, kind, env));
+            }
+            Map<String, List<Sample>> timed = new LinkedHashMap<>();
+            Map<String, List<Sample>> pinned = new LinkedHashMap<>();
+            Map<String, List<Map<String, double[]>>> profiled = new LinkedHashMap<>();
+            subjects.forEach(s -> {
+                timed.put(s.logicalId(), new ArrayList<>());
+                pinned.put(s.logicalId(), new ArrayList<>());
+                profiled.put(s.logicalId(), new ArrayList<>());
+            });
+            for (int i = 0; i < samples; i++) {
+                for (Subject s : subjects) {
+                    timed.get(s.logicalId()).add(parseSample(s, run(s, false, null)));
+                }
+            }
+            String oneCpu = oneCpuSamples > 0 ? lastCpu() : null;
+            for (int i = 0; oneCpu != null && i < oneCpuSamples; i++) {
+                for (Subject s : subjects) {
+                    pinned.get(s.logicalId()).add(parseSample(s, run(s, false, oneCpu)));
+                }
+            }
+            for (int i = 0; i < breakdownRuns; i++) {
+                for (Subject s : subjects) {
+                    profiled.get(s.logicalId()).add(parseBreakdown(run(s, true, null)));
+                }
+            }
+            List<Result> results = new ArrayList<>();
+            for (Subject s : subjects) {
+                results.add(new Result(s.logicalId(), s.handlerClass(), EVENTS.get(s.logicalId()), timed.get(s.logicalId()),
+                        pinned.get(s.logicalId()), s.classpathKind(), medians(profiled.get(s.logicalId())), breakdownRuns));
             }
             return results;
         } finally {
@@ -96,36 +178,102 @@ final class ColdStartBench {
         }
     }
 
-    private Sample sample(FunctionDefinition fn, String classpath) throws IOException, InterruptedException {
+    /**
+     * The number of this machine's last CPU, for {@code taskset -c}, or null when there is only one or
+     * no {@code taskset} (util-linux) to pin with.
+     */
+    private static String lastCpu() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus < 2) {
+            return null;
+        }
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            if (Files.isExecutable(Path.of(dir, "taskset"))) {
+                return Integer.toString(cpus - 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param cpu null, or the CPU to pin the child JVM to
+     * @return the child's output
+     */
+    private String run(Subject subject, boolean breakdown, String cpu) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classpath, ColdStartMain.class.getName(), fn.handlerClass(),
-                root.resolve(EVENTS.get(fn.logicalId())).toString());
+        List<String> cmd = new ArrayList<>();
+        if (cpu != null) {
+            cmd.addAll(List.of("taskset", "-c", cpu));
+        }
+        cmd.addAll(List.of(java, "-cp", subject.classpath(), ColdStartMain.class.getName(),
+                subject.handlerClass(), root.resolve(EVENTS.get(subject.logicalId())).toString()));
+        if (breakdown) {
+            cmd.add("--breakdown");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         String path = env.get("PATH");
         env.clear();
         if (path != null) {
             env.put("PATH", path);
         }
-        // What Lambda sets, with the local credentials (the upstream signs its call to the stand-in).
-        env.putAll(LocalLambdaService.lambdaEnvironment(fn, LocalCredentials.DEFAULT));
+        env.putAll(subject.environment());
         Path out = Files.createTempFile("lab-coldstart", ".out");
         try {
             Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(fn.logicalId() + " cold start did not finish within 60 s");
+                throw new IllegalStateException(subject.logicalId() + " cold start did not finish within 60 s");
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);
-            Matcher m = LINE.matcher(text);
-            if (p.exitValue() != 0 || !m.find()) {
-                throw new IllegalStateException(fn.logicalId() + " cold start failed (exit " + p.exitValue() + "): "
+            if (p.exitValue() != 0 || !LINE.matcher(text).find()) {
+                throw new IllegalStateException(subject.logicalId() + " cold start failed (exit " + p.exitValue() + "): "
                         + (text.length() > 600 ? text.substring(text.length() - 600) : text));
             }
-            return new Sample(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Long.parseLong(m.group(3)),
-                    Integer.parseInt(m.group(4)));
+            return text;
         } finally {
             Files.deleteIfExists(out);
         }
     }
 
+    private static Sample parseSample(Subject subject, String text) {
+        Matcher m = LINE.matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException(subject.logicalId() + ": no COLDSTART line");
+        }
+        return new Sample(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Long.parseLong(m.group(3)),
+                Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
+                Double.parseDouble(m.group(7)));
+    }
+
+    /** "PHASE/STAGE" to {ms, classes} of one profiled run. */
+    static Map<String, double[]> parseBreakdown(String text) {
+        Map<String, double[]> cells = new LinkedHashMap<>();
+        Matcher m = BREAKDOWN.matcher(text);
+        while (m.find()) {
+            cells.put(m.group(1) + "/" + m.group(2), new double[] {Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))});
+        }
+        return cells;
+    }
+
+    /** Each stage's median over the runs (a run without the stage counts as 0), in phase and stage order. */
+    static List<Stage> medians(List<Map<String, double[]>> runs) {
+        List<Stage> stages = new ArrayList<>();
+        if (runs.isEmpty()) {
+            return stages;
+        }
+        for (StartupProfile.Phase phase : StartupProfile.Phase.values()) {
+            for (StartupProfile.Stage stage : StartupProfile.Stage.values()) {
+                String key = phase.name() + "/" + stage.name();
+                if (runs.stream().noneMatch(r -> r.containsKey(key))) {
+                    continue;
+                }
+                double[] ms = runs.stream().mapToDouble(r -> r.getOrDefault(key, new double[2])[0]).toArray();
+                double[] classes = runs.stream().mapToDouble(r -> r.getOrDefault(key, new double[2])[1]).toArray();
+                stages.add(new Stage(phase.name(), stage.name(), stage.label, Percentiles.of(ms, 0.5),
+                        Percentiles.of(classes, 0.5)));
+            }
+        }
+        return stages;
+    }
 }

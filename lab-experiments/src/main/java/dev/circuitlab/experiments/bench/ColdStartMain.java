@@ -2,6 +2,8 @@ package dev.circuitlab.experiments.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,13 @@ import java.util.Map;
  * One cold start, in a fresh JVM started by {@link ColdStartBench}: loads the handler class, builds
  * it with its no-arg constructor from this process's environment (as Lambda does), and invokes it
  * once with an event file. Prints one line:
- * {@code COLDSTART init=<ms> invoke=<ms> jvmToReady=<ms> status=<code>}.
+ * {@code COLDSTART init=<ms> invoke=<ms> jvmToReady=<ms> status=<code> initClasses=<n> invokeClasses=<n> cpu=<ms>}
+ * (the classes loaded by the construction and by the first invocation, and the CPU time all the
+ * process's threads used meanwhile: more than the wall time when work ran on a second core).
+ *
+ * <p>With {@code --breakdown} as third argument a {@link StartupProfile} samples the run, and one
+ * {@code BREAKDOWN ...} line per phase and stage follows. Those runs are slower by the sampling, so
+ * the bench times its headline samples without it.
  *
  * <p>Only JDK classes and the function's own dependencies are used, and the event is read with
  * {@link MiniJson}, so nothing warms the handler's libraries before it is timed.
@@ -28,20 +36,46 @@ public final class ColdStartMain {
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) MiniJson.parse(Files.readString(eventFile));
         APIGatewayV2HTTPEvent event = toEvent(json);
+        boolean breakdown = args.length > 2 && args[2].equals("--breakdown");
+        ClassLoadingMXBean classLoading = ManagementFactory.getClassLoadingMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        StartupProfile profile = breakdown ? new StartupProfile(Thread.currentThread()) : null;
+        if (profile != null) {
+            profile.start();
+        }
 
+        long c0 = classLoading.getTotalLoadedClassCount();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         Class<?> type = Class.forName(handlerClass);
+        if (profile != null) {
+            profile.phase(StartupProfile.Phase.INIT);
+        }
         Object handler = type.getConstructor().newInstance();
         long t1 = System.nanoTime();
+        long c1 = classLoading.getTotalLoadedClassCount();
+        if (profile != null) {
+            profile.phase(StartupProfile.Phase.INVOKE);
+        }
         Method handle = type.getMethod("handleRequest", APIGatewayV2HTTPEvent.class, Context.class);
         Object response = handle.invoke(handler, event, null);
         long t2 = System.nanoTime();
+        long c2 = classLoading.getTotalLoadedClassCount();
+        long cpu2 = os.getProcessCpuTime();
+        if (profile != null) {
+            profile.stop();
+        }
         Object status = response.getClass().getMethod("getStatusCode").invoke(response);
         long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
         long ready = jvmStart == 0 ? -1 : System.currentTimeMillis() - jvmStart;
         // stdout may also carry the handler's log lines: the result is one recognisable line.
-        System.out.printf(java.util.Locale.ROOT, "COLDSTART init=%.2f invoke=%.2f jvmToReady=%d status=%s%n",
-                (t1 - t0) / 1e6, (t2 - t1) / 1e6, ready, status);
+        System.out.printf(java.util.Locale.ROOT,
+                "COLDSTART init=%.2f invoke=%.2f jvmToReady=%d status=%s initClasses=%d invokeClasses=%d cpu=%.1f%n",
+                (t1 - t0) / 1e6, (t2 - t1) / 1e6, ready, status, c1 - c0, c2 - c1, (cpu2 - cpu0) / 1e6);
+        if (profile != null) {
+            profile.lines().forEach(System.out::println);
+        }
         System.out.flush();
         System.exit(0);
     }
