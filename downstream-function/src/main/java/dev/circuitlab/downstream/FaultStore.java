@@ -3,17 +3,14 @@ package dev.circuitlab.downstream;
 import dev.circuitlab.function.SnapStartPriming;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -33,6 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *
  * <p>DynamoDB actions used: {@code GetItem}, {@code PutItem}, {@code DeleteItem}; {@link #createTable}
  * (tests and the local runtime only) also uses {@code CreateTable} and {@code DescribeTable}.
+ *
+ * <p>The item is mapped by hand with the plain client, not with the enhanced client the circuit
+ * state store uses: seven flat attributes, no conditions and no versions do not need a schema, and
+ * the downstream's cold start and package lose the enhanced client (docs/BENCHMARKS.md).
  */
 public final class FaultStore {
 
@@ -43,32 +44,18 @@ public final class FaultStore {
 
     private static final StructuredLog LOG = StructuredLog.forClass(FaultStore.class);
 
-    /** Built once per JVM; a static schema maps the item without bean reflection. */
-    static final TableSchema<FaultItem> SCHEMA = StaticTableSchema.builder(FaultItem.class)
-            .newItemSupplier(FaultItem::new)
-            .addAttribute(String.class, a -> a.name(PARTITION_KEY)
-                    .getter(FaultItem::getFaultId).setter(FaultItem::setFaultId)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name("mode").getter(FaultItem::getMode).setter(FaultItem::setMode))
-            .addAttribute(Double.class, a -> a.name("probability")
-                    .getter(FaultItem::getProbability).setter(FaultItem::setProbability))
-            .addAttribute(Long.class, a -> a.name("latencyMinMs")
-                    .getter(FaultItem::getLatencyMinMs).setter(FaultItem::setLatencyMinMs))
-            .addAttribute(Long.class, a -> a.name("latencyMaxMs")
-                    .getter(FaultItem::getLatencyMaxMs).setter(FaultItem::setLatencyMaxMs))
-            .addAttribute(Integer.class, a -> a.name("statusCode")
-                    .getter(FaultItem::getStatusCode).setter(FaultItem::setStatusCode))
-            .addAttribute(Long.class, a -> a.name(TTL_ATTRIBUTE)
-                    .getter(FaultItem::getExpiresAt).setter(FaultItem::setExpiresAt))
-            .build();
+    private static final String MODE = "mode";
+    private static final String PROBABILITY = "probability";
+    private static final String LATENCY_MIN_MS = "latencyMinMs";
+    private static final String LATENCY_MAX_MS = "latencyMaxMs";
+    private static final String STATUS_CODE = "statusCode";
+    private static final Map<String, AttributeValue> ACTIVE_KEY = Map.of(PARTITION_KEY, AttributeValue.fromS(ACTIVE_FAULT_ID));
 
-    private static final Key ACTIVE_KEY = Key.builder().partitionValue(ACTIVE_FAULT_ID).build();
-
-    private final DynamoDbTable<FaultItem> table;
+    private final DynamoDbClient client;
     private final String tableName;
 
     public FaultStore(DynamoDbClient client, String tableName) {
-        this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
+        this.client = client;
         this.tableName = tableName;
     }
 
@@ -84,13 +71,13 @@ public final class FaultStore {
      * @throws FaultStoreException when DynamoDB cannot be reached or refuses the request
      */
     public Optional<FaultConfig> read() {
-        FaultItem item;
+        Map<String, AttributeValue> item;
         try {
-            item = table.getItem(GetItemEnhancedRequest.builder().key(ACTIVE_KEY).consistentRead(true).build());
+            item = client.getItem(b -> b.tableName(tableName).key(ACTIVE_KEY).consistentRead(true)).item();
         } catch (SdkException e) {
             throw new FaultStoreException("GetItem on fault table " + tableName + " failed: " + e.getMessage(), e);
         }
-        return item == null ? Optional.empty() : toConfig(item);
+        return item == null || item.isEmpty() ? Optional.empty() : toConfig(item);
     }
 
     /**
@@ -113,7 +100,7 @@ public final class FaultStore {
             throw new IllegalArgumentException("a persistent fault needs an expiresAt");
         }
         try {
-            table.putItem(toItem(fault));
+            client.putItem(b -> b.tableName(tableName).item(toItem(fault)));
         } catch (SdkException e) {
             throw new FaultStoreException("PutItem on fault table " + tableName + " failed: " + e.getMessage(), e);
         }
@@ -122,7 +109,7 @@ public final class FaultStore {
     /** Removes the stored fault; a no-op when there is none. */
     public void clear() {
         try {
-            table.deleteItem(ACTIVE_KEY);
+            client.deleteItem(b -> b.tableName(tableName).key(ACTIVE_KEY));
         } catch (SdkException e) {
             throw new FaultStoreException("DeleteItem on fault table " + tableName + " failed: " + e.getMessage(), e);
         }
@@ -153,106 +140,72 @@ public final class FaultStore {
         client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
     }
 
-    private Optional<FaultConfig> toConfig(FaultItem item) {
-        Optional<FaultMode> mode = FaultMode.fromWireName(item.getMode());
+    private Optional<FaultConfig> toConfig(Map<String, AttributeValue> item) {
+        String modeName = text(item, MODE);
         try {
-            if (mode.isEmpty()) {
-                throw new IllegalArgumentException("unknown mode '" + item.getMode() + "'");
-            }
-            LatencyRange latency = item.getLatencyMinMs() == null ? null
-                    : new LatencyRange(item.getLatencyMinMs(),
-                            item.getLatencyMaxMs() == null ? item.getLatencyMinMs() : item.getLatencyMaxMs());
-            int status = item.getStatusCode() == null ? mode.get().defaultStatus() : item.getStatusCode();
-            double probability = item.getProbability() == null ? 1.0 : item.getProbability();
-            Instant expiresAt = item.getExpiresAt() == null ? null : Instant.ofEpochSecond(item.getExpiresAt());
-            return Optional.of(new FaultConfig(mode.get(), probability, latency, status, expiresAt));
-        } catch (IllegalArgumentException e) {
+            FaultMode mode = FaultMode.fromWireName(modeName)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown mode '" + modeName + "'"));
+            Long latencyMin = number(item, LATENCY_MIN_MS);
+            Long latencyMax = number(item, LATENCY_MAX_MS);
+            LatencyRange latency = latencyMin == null ? null
+                    : new LatencyRange(latencyMin, latencyMax == null ? latencyMin : latencyMax);
+            Long status = number(item, STATUS_CODE);
+            Double probability = decimal(item, PROBABILITY);
+            Long expiresAt = number(item, TTL_ATTRIBUTE);
+            return Optional.of(new FaultConfig(mode, probability == null ? 1.0 : probability, latency,
+                    status == null ? mode.defaultStatus() : Math.toIntExact(status),
+                    expiresAt == null ? null : Instant.ofEpochSecond(expiresAt)));
+        } catch (IllegalArgumentException | ArithmeticException e) {
             // Someone edited the item by hand (the console makes that easy): treat it as no fault.
-            LOG.warn("ignoring unreadable fault item", "table", tableName, "mode", item.getMode(), "error", e);
+            LOG.warn("ignoring unreadable fault item", "table", tableName, "mode", modeName, "error", e);
             return Optional.empty();
         }
     }
 
-    private static FaultItem toItem(FaultConfig fault) {
-        FaultItem item = new FaultItem();
-        item.setFaultId(ACTIVE_FAULT_ID);
-        item.setMode(fault.mode().wireName());
-        item.setProbability(fault.probability());
-        if (fault.latency() != null) {
-            item.setLatencyMinMs(fault.latency().minMs());
-            item.setLatencyMaxMs(fault.latency().maxMs());
-        }
-        if (fault.mode() == FaultMode.ERROR) {
-            item.setStatusCode(fault.statusCode());
-        }
-        item.setExpiresAt(fault.expiresAt().getEpochSecond());
-        return item;
+    /** A string attribute, or null when absent. */
+    private static String text(Map<String, AttributeValue> item, String name) {
+        return attribute(item, name, AttributeValue::s, "a string");
     }
 
-    /** The item as DynamoDB sees it. Mutable because the enhanced client's static schema fills it by setters. */
-    static final class FaultItem {
-        private String faultId;
-        private String mode;
-        private Double probability;
-        private Long latencyMinMs;
-        private Long latencyMaxMs;
-        private Integer statusCode;
-        private Long expiresAt;
+    /** A whole-number attribute, or null when absent. */
+    private static Long number(Map<String, AttributeValue> item, String name) {
+        String n = attribute(item, name, AttributeValue::n, "a number");
+        return n == null ? null : Long.valueOf(n);
+    }
 
-        String getFaultId() {
-            return faultId;
-        }
+    private static Double decimal(Map<String, AttributeValue> item, String name) {
+        String n = attribute(item, name, AttributeValue::n, "a number");
+        return n == null ? null : Double.valueOf(n);
+    }
 
-        void setFaultId(String faultId) {
-            this.faultId = faultId;
+    /** @param part the value's text if it is of the expected type, else null */
+    private static String attribute(Map<String, AttributeValue> item, String name, Function<AttributeValue, String> part,
+                                    String expected) {
+        AttributeValue value = item.get(name);
+        if (value == null || Boolean.TRUE.equals(value.nul())) {
+            return null;
         }
+        String text = part.apply(value);
+        if (text == null) {
+            throw new IllegalArgumentException(name + " is not " + expected);
+        }
+        return text;
+    }
 
-        String getMode() {
-            return mode;
+    /** Only the attributes the mode uses, so the item stays readable in the console. */
+    private static Map<String, AttributeValue> toItem(FaultConfig fault) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PARTITION_KEY, AttributeValue.fromS(ACTIVE_FAULT_ID));
+        item.put(MODE, AttributeValue.fromS(fault.mode().wireName()));
+        item.put(PROBABILITY, AttributeValue.fromN(Double.toString(fault.probability())));
+        if (fault.latency() != null) {
+            item.put(LATENCY_MIN_MS, AttributeValue.fromN(Long.toString(fault.latency().minMs())));
+            item.put(LATENCY_MAX_MS, AttributeValue.fromN(Long.toString(fault.latency().maxMs())));
         }
-
-        void setMode(String mode) {
-            this.mode = mode;
+        if (fault.mode() == FaultMode.ERROR) {
+            item.put(STATUS_CODE, AttributeValue.fromN(Integer.toString(fault.statusCode())));
         }
-
-        Double getProbability() {
-            return probability;
-        }
-
-        void setProbability(Double probability) {
-            this.probability = probability;
-        }
-
-        Long getLatencyMinMs() {
-            return latencyMinMs;
-        }
-
-        void setLatencyMinMs(Long latencyMinMs) {
-            this.latencyMinMs = latencyMinMs;
-        }
-
-        Long getLatencyMaxMs() {
-            return latencyMaxMs;
-        }
-
-        void setLatencyMaxMs(Long latencyMaxMs) {
-            this.latencyMaxMs = latencyMaxMs;
-        }
-
-        Integer getStatusCode() {
-            return statusCode;
-        }
-
-        void setStatusCode(Integer statusCode) {
-            this.statusCode = statusCode;
-        }
-
-        Long getExpiresAt() {
-            return expiresAt;
-        }
-
-        void setExpiresAt(Long expiresAt) {
-            this.expiresAt = expiresAt;
-        }
+        item.put(TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(fault.expiresAt().getEpochSecond())));
+        return item;
     }
 }

@@ -132,6 +132,22 @@ class FaultStoreTest {
     }
 
     @Test
+    void anAttributeOfTheWrongTypeReadsAsNoFault() {
+        faults.client().putItem(b -> b.tableName(faults.name()).item(Map.of(
+                "faultId", AttributeValue.fromS("active"),
+                "mode", AttributeValue.fromS("error"),
+                "probability", AttributeValue.fromS("often"),
+                "expiresAt", AttributeValue.fromN(Long.toString(EXPIRES.getEpochSecond())))));
+        assertEquals(Optional.empty(), faults.store().read());
+
+        faults.client().putItem(b -> b.tableName(faults.name()).item(Map.of(
+                "faultId", AttributeValue.fromS("active"),
+                "mode", AttributeValue.fromS("error"),
+                "statusCode", AttributeValue.fromN("503.5"))));
+        assertEquals(Optional.empty(), faults.store().read());
+    }
+
+    @Test
     void anItemWithOnlyAModeGetsTheModeDefaults() {
         faults.client().putItem(b -> b.tableName(faults.name()).item(Map.of(
                 "faultId", AttributeValue.fromS("active"),
