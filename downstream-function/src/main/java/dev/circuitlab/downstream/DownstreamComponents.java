@@ -3,11 +3,13 @@ package dev.circuitlab.downstream;
 import dev.circuitlab.function.DynamoDbClientSettings;
 import dev.circuitlab.function.DynamoDbClients;
 import dev.circuitlab.function.SnapStartPriming;
+import dev.circuitlab.function.StartupWarmup;
 import dev.circuitlab.observability.MetricsPublisher;
 import dev.circuitlab.observability.StructuredLog;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
@@ -31,12 +33,19 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
     static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), null, 3);
 
+    /** How long SnapStart waits for the start-up warm-up before priming on its own. */
+    static final Duration WARM_UP_WAIT = Duration.ofSeconds(5);
+
     private static final StructuredLog LOG = StructuredLog.forClass(DownstreamHandler.class);
 
     /**
      * The function from an environment (Lambda's, or the local runtime's per-function copy of the
      * template's), read by name and never from {@code System.getenv()}: one DynamoDB client for the
      * life of the instance, metrics to stdout, the SnapStart hooks to CRaC. Sends nothing.
+     *
+     * <p>While this thread builds the DynamoDB client, a {@link StartupWarmup} loads what the first
+     * request needs besides it: the metrics document, the JSON bodies and a log line. SnapStart
+     * waits for it before its own priming, so the snapshot holds those classes too.
      *
      * @throws IllegalArgumentException naming the variable, if the configuration is invalid
      */
@@ -45,14 +54,19 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
         StructuredLog.useLevelFrom(environment);
         MetricsPublisher metrics = DownstreamMetrics.publisher(MetricsPublisher.namespaceFrom(environment),
                 MetricsPublisher.serviceFrom(environment, DownstreamMetrics.DEFAULT_SERVICE), StructuredLog.STDOUT, LOG);
-        // During init, so a SnapStart snapshot (and any cold start) has paid for the EMF classes.
-        metrics.prime();
+        StartupWarmup warmup = StartupWarmup.start("downstream", List.of(
+                StartupWarmup::httpApiAndLogs,
+                () -> FaultConfig.NONE.toJson(),
+                metrics::prime));
+        SnapStartPriming snapStart = SnapStartPriming.registeredWithCrac(LOG);
+        // First of the hooks: the snapshot is taken after the warm-up, never in the middle of it.
+        snapStart.register("start-up warm-up", () -> warmup.await(WARM_UP_WAIT), null);
         // SecureRandom, not Random: SnapStart restores many instances from one snapshot, and a
         // java.util.Random seeded before it would make every instance flip the same "random" faults.
         return new DownstreamComponents(config,
                 new FaultStore(DynamoDbClients.create(DYNAMODB_CLIENT, config.dynamoDbEndpoint(), config.region(),
                         environment), config.faultTableName()),
-                Clock.systemUTC(), new SecureRandom(), Sleeper.THREAD, metrics, SnapStartPriming.registeredWithCrac(LOG));
+                Clock.systemUTC(), new SecureRandom(), Sleeper.THREAD, metrics, snapStart);
     }
 
     /**

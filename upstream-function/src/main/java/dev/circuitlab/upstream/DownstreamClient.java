@@ -22,11 +22,18 @@ public interface DownstreamClient {
     DownstreamResponse fetch(Map<String, String> headers, Duration timeout) throws IOException, InterruptedException;
 
     /**
-     * Loads and initializes the classes of a call without sending one, so a SnapStart snapshot does
-     * not pay for them on the first real request. Sending would hit the downstream (and its faults)
-     * at deploy time.
+     * Loads and initializes the classes of a call, for a SnapStart snapshot, so the first request
+     * after a restore does not pay for them. It must not reach the downstream (its faults, at deploy
+     * time) nor resolve the function's credentials (the snapshot must not hold them).
      */
     default void prime() {
+    }
+
+    /**
+     * The cheap part of {@link #prime}, for a cold start's warm-up thread: whatever the first call
+     * would build or load anyway, and nothing it would not.
+     */
+    default void warmUp() {
     }
 
     /**

@@ -53,9 +53,12 @@ final class SigV4RequestSigner {
         return sign(method, uri, headers, credentials.resolveCredentials());
     }
 
-    /** Loads and runs the signing code with throw-away credentials, for a SnapStart snapshot. */
-    void prime(URI uri) {
-        sign("GET", uri, Map.of(), AwsCredentialsIdentity.create("priming", "priming"));
+    /**
+     * The same signature with throw-away credentials: runs the signing code without resolving the
+     * function's credentials (a SnapStart snapshot must not hold them) for a request that only primes.
+     */
+    Map<String, String> signForPriming(String method, URI uri, Map<String, String> headers) {
+        return sign(method, uri, headers, AwsCredentialsIdentity.create("priming", "priming"));
     }
 
     private Map<String, String> sign(String method, URI uri, Map<String, String> headers,

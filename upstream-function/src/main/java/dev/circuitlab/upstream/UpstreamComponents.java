@@ -5,10 +5,12 @@ import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
 import dev.circuitlab.function.DynamoDbClientSettings;
 import dev.circuitlab.function.DynamoDbClients;
 import dev.circuitlab.function.SnapStartPriming;
+import dev.circuitlab.function.StartupWarmup;
 import dev.circuitlab.observability.MetricsPublisher;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,6 +35,9 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
     static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(600), 2);
 
+    /** How long SnapStart waits for the start-up warm-up before priming on its own. */
+    static final Duration WARM_UP_WAIT = Duration.ofSeconds(5);
+
     public UpstreamComponents {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(store, "store");
@@ -49,20 +54,32 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
      * instances can share a JVM. Logs and metrics go to stdout, the SnapStart hooks to CRaC. Builds
      * clients but sends nothing.
      *
+     * <p>While this thread builds the DynamoDB client, a {@link StartupWarmup} loads what the first
+     * request needs besides it: the circuit item's table schema, the HTTP client and the signer, the
+     * metrics document, a log line and the JSON bodies.
+     * SnapStart waits for it before its own priming.
+     *
      * @throws IllegalArgumentException naming the variable, if the configuration is invalid
      */
     public static UpstreamComponents fromEnvironment(Map<String, String> environment) {
         UpstreamConfig config = UpstreamConfig.fromEnvironment(environment);
         StructuredLog.useLevelFrom(environment);
         StructuredLog log = new StructuredLog("upstream", StructuredLog.STDOUT);
-        return new UpstreamComponents(config,
-                new DynamoDbCircuitStateStore(DynamoDbClients.create(DYNAMODB_CLIENT, config.dynamoDbEndpoint(),
-                        config.region(), environment), config.tableName()),
-                HttpDownstreamClient.forFunction(config, environment),
-                Clock.systemUTC(), log,
-                CircuitMetrics.publisher(MetricsPublisher.namespaceFrom(environment), config.circuitId(),
-                        StructuredLog.STDOUT, log),
-                SnapStartPriming.registeredWithCrac(log));
+        HttpDownstreamClient downstream = HttpDownstreamClient.forFunction(config, environment);
+        MetricsPublisher metrics = CircuitMetrics.publisher(MetricsPublisher.namespaceFrom(environment), config.circuitId(),
+                StructuredLog.STDOUT, log);
+        StartupWarmup warmup = StartupWarmup.start("upstream", List.of(
+                // Initializes the circuit item's schema (the enhanced client's mapper), which the store needs next.
+                () -> DynamoDbCircuitStateStore.createTableRequest(config.tableName()),
+                downstream::warmUp,
+                StartupWarmup::httpApiAndLogs,
+                metrics::prime));
+        DynamoDbCircuitStateStore store = new DynamoDbCircuitStateStore(DynamoDbClients.create(DYNAMODB_CLIENT,
+                config.dynamoDbEndpoint(), config.region(), environment), config.tableName());
+        SnapStartPriming snapStart = SnapStartPriming.registeredWithCrac(log);
+        // First of the hooks: the snapshot is taken after the warm-up, never in the middle of it.
+        snapStart.register("start-up warm-up", () -> warmup.await(WARM_UP_WAIT), null);
+        return new UpstreamComponents(config, store, downstream, Clock.systemUTC(), log, metrics, snapStart);
     }
 
     /**

@@ -18,8 +18,9 @@ import java.util.Map;
  * for the routes, {@link GuardedDownstreamCall} and {@link CircuitAdminRoutes} for the answers.
  *
  * <p>Everything expensive (config, DynamoDB client, HTTP client, breaker) is built once per
- * instance, at construction, which fails with a message naming the variable when the
- * configuration is wrong. Every response carries {@code X-Circuit-State}; no response carries a
+ * instance, at construction (the HTTP client on first use, usually by the start-up warm-up thread,
+ * see {@link UpstreamComponents#fromEnvironment}), which fails with a message naming the variable
+ * when the configuration is wrong. Every response carries {@code X-Circuit-State}; no response carries a
  * stack trace.
  *
  * <p>Each invocation publishes one EMF document with the metrics it recorded (see

@@ -79,7 +79,7 @@ class UpstreamEndToEndTest {
         clock = MutableClock.startingNow();
         upstream = LambdaHttpAdapter.serve(new UpstreamHandler(UpstreamComponents.of(config,
                 new DynamoDbCircuitStateStore(dynamo, circuitTable),
-                new HttpDownstreamClient(HttpDownstreamClient.newHttpClient(config.breaker().callTimeout()),
+                new HttpDownstreamClient(() -> HttpDownstreamClient.newHttpClient(config.breaker().callTimeout()),
                         config.downstreamCallUrl(), SIGNER),
                 clock)));
     }
