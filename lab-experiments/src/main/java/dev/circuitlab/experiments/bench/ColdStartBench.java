@@ -41,9 +41,11 @@ final class ColdStartBench {
     /**
      * @param initClasses classes loaded by the construction; {@code invokeClasses} by the first invocation
      * @param cpuMs       CPU time of all the process's threads during both
+     * @param mainCpuMs   CPU time of the thread that constructs and invokes the handler: with a second
+     *                    core free, the part of the cold start no other thread can take over
      */
     record Sample(double initMs, double invokeMs, long jvmToReadyMs, int status, long initClasses, long invokeClasses,
-                  double cpuMs) {
+                  double cpuMs, double mainCpuMs) {
         double totalMs() {
             return initMs + invokeMs;
         }
@@ -82,7 +84,7 @@ final class ColdStartBench {
             "DownstreamFunction", "events/downstream-get.json",
             FunctionArtifacts.REFERENCE, "events/upstream-get.json");
     private static final Pattern LINE = Pattern.compile("COLDSTART init=([0-9.]+) invoke=([0-9.]+) jvmToReady=(-?[0-9]+)"
-            + " status=(-?[0-9]+) initClasses=([0-9]+) invokeClasses=([0-9]+) cpu=([0-9.]+)");
+            + " status=(-?[0-9]+) initClasses=([0-9]+) invokeClasses=([0-9]+) cpu=([0-9.]+) mainCpu=([0-9.]+)");
     private static final Pattern BREAKDOWN = Pattern.compile(
             "BREAKDOWN phase=([A-Z]+) stage=([A-Z_]+) ms=([0-9.]+) classes=(-?[0-9]+)");
 
@@ -135,8 +137,6 @@ final class ColdStartBench {
                 }
                 // What Lambda sets, with the local credentials (the upstream signs its call to the stand-in).
                 Map<String, String> env = new LinkedHashMap<>(LocalLambdaService.lambdaEnvironment(fn, LocalCredentials.DEFAULT));
-                // A cold start without a SnapStart snapshot, as Lambda announces it to the function.
-                env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
                 String handler = reference ? FunctionArtifacts.REFERENCE_HANDLER_CLASS : fn.handlerClass();
                 if (reference) {
                     env.put("_HANDLER", handler + "::handleRequest");
@@ -243,7 +243,7 @@ final class ColdStartBench {
         }
         return new Sample(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Long.parseLong(m.group(3)),
                 Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
-                Double.parseDouble(m.group(7)));
+                Double.parseDouble(m.group(7)), Double.parseDouble(m.group(8)));
     }
 
     /** "PHASE/STAGE" to {ms, classes} of one profiled run. */

@@ -14,9 +14,10 @@ import java.util.Map;
  * One cold start, in a fresh JVM started by {@link ColdStartBench}: loads the handler class, builds
  * it with its no-arg constructor from this process's environment (as Lambda does), and invokes it
  * once with an event file. Prints one line:
- * {@code COLDSTART init=<ms> invoke=<ms> jvmToReady=<ms> status=<code> initClasses=<n> invokeClasses=<n> cpu=<ms>}
- * (the classes loaded by the construction and by the first invocation, and the CPU time all the
- * process's threads used meanwhile: more than the wall time when work ran on a second core).
+ * {@code COLDSTART init=<ms> invoke=<ms> jvmToReady=<ms> status=<code> initClasses=<n> invokeClasses=<n> cpu=<ms> mainCpu=<ms>}
+ * (the classes loaded by the construction and by the first invocation, the CPU time all the
+ * process's threads used meanwhile, and the CPU time of this thread alone: what remains when other
+ * threads take over the rest on a second core).
  *
  * <p>With {@code --breakdown} as third argument a {@link StartupProfile} samples the run, and one
  * {@code BREAKDOWN ...} line per phase and stage follows. Those runs are slower by the sampling, so
@@ -40,6 +41,7 @@ public final class ColdStartMain {
         ClassLoadingMXBean classLoading = ManagementFactory.getClassLoadingMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         StartupProfile profile = breakdown ? new StartupProfile(Thread.currentThread()) : null;
         if (profile != null) {
             profile.start();
@@ -47,6 +49,7 @@ public final class ColdStartMain {
 
         long c0 = classLoading.getTotalLoadedClassCount();
         long cpu0 = os.getProcessCpuTime();
+        long mainCpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Class<?> type = Class.forName(handlerClass);
         if (profile != null) {
@@ -63,6 +66,7 @@ public final class ColdStartMain {
         long t2 = System.nanoTime();
         long c2 = classLoading.getTotalLoadedClassCount();
         long cpu2 = os.getProcessCpuTime();
+        long mainCpu2 = threads.getCurrentThreadCpuTime();
         if (profile != null) {
             profile.stop();
         }
@@ -71,8 +75,9 @@ public final class ColdStartMain {
         long ready = jvmStart == 0 ? -1 : System.currentTimeMillis() - jvmStart;
         // stdout may also carry the handler's log lines: the result is one recognisable line.
         System.out.printf(java.util.Locale.ROOT,
-                "COLDSTART init=%.2f invoke=%.2f jvmToReady=%d status=%s initClasses=%d invokeClasses=%d cpu=%.1f%n",
-                (t1 - t0) / 1e6, (t2 - t1) / 1e6, ready, status, c1 - c0, c2 - c1, (cpu2 - cpu0) / 1e6);
+                "COLDSTART init=%.2f invoke=%.2f jvmToReady=%d status=%s initClasses=%d invokeClasses=%d cpu=%.1f mainCpu=%.1f%n",
+                (t1 - t0) / 1e6, (t2 - t1) / 1e6, ready, status, c1 - c0, c2 - c1, (cpu2 - cpu0) / 1e6,
+                (mainCpu2 - mainCpu0) / 1e6);
         if (profile != null) {
             profile.lines().forEach(System.out::println);
         }
