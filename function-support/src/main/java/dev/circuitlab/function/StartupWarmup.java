@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * anyone reads, so a request racing the warm-up only finds classes already loaded.
  *
  * <p>It shortens a cold start only where there is a second CPU to run on (on Lambda, more than one
- * vCPU comes with more than 1,769 MB of memory). With one, the same work is done, in a different order. Once per JVM and kind of
- * function: loaded classes are the JVM's, so another instance in the same JVM (the local runtime's
- * pools) starts no thread.
+ * vCPU comes with more than 1,769 MB of memory), so it starts only where the JVM sees two or more:
+ * on one, its thread would add its own cost and save nothing. Once per JVM and kind of function:
+ * loaded classes are the JVM's, so another instance in the same JVM (the local runtime's pools)
+ * starts no thread.
  *
  * <p>Tasks never fail the function: a failing one is skipped (the request path reports its own
  * failures). {@link #await} lets SnapStart wait for the warm-up before its snapshot.
@@ -48,7 +49,8 @@ public final class StartupWarmup {
     public static StartupWarmup start(String kind, List<Runnable> tasks) {
         Objects.requireNonNull(kind, "kind");
         List<Runnable> copy = List.copyOf(tasks);
-        if (!STARTED.add(kind)) {
+        // On one CPU the thread would only add its own cost: the first request does the same work.
+        if (Runtime.getRuntime().availableProcessors() < 2 || !STARTED.add(kind)) {
             return NONE;
         }
         Thread thread = new Thread(() -> {
