@@ -289,26 +289,25 @@ public final class BenchCommand {
         out.printf(Locale.ROOT, "bench finished in %.1f s%n", elapsed);
     }
 
-    /** One row per phase and stage, one pair of columns (classes, ms) per function. */
+    /**
+     * Time by phase and stage (one column per function), then the classes the cold start loaded by
+     * the library they come from.
+     */
     private void printBreakdown(List<ColdStartBench.Result> cold) {
         if (cold.isEmpty() || cold.get(0).breakdownRuns() == 0) {
             return;
         }
         List<String> header = new ArrayList<>(List.of("phase", "stage"));
-        cold.forEach(r -> {
-            header.add(r.logicalId() + " classes");
-            header.add("ms");
-        });
+        cold.forEach(r -> header.add(r.logicalId() + " ms"));
         TextTable table = new TextTable(header.toArray(String[]::new));
         for (StartupProfile.Phase phase : StartupProfile.Phase.values()) {
             for (StartupProfile.Stage stage : StartupProfile.Stage.values()) {
-                List<Object> row = new ArrayList<>(List.of(phase.name().toLowerCase(Locale.ROOT), stage.label));
+                List<Object> row = new ArrayList<>(List.of(phase.name().toLowerCase(Locale.ROOT).replace('_', '-'), stage.label));
                 boolean any = false;
                 for (ColdStartBench.Result r : cold) {
                     ColdStartBench.Stage cell = r.breakdown().stream()
                             .filter(c -> c.phase().equals(phase.name()) && c.stage().equals(stage.name())).findFirst().orElse(null);
-                    any |= cell != null;
-                    row.add(cell == null ? "-" : f0(cell.medianClasses()));
+                    any |= cell != null && cell.medianMs() >= 0.5;
                     row.add(cell == null ? "-" : f1(cell.medianMs()));
                 }
                 if (any) {
@@ -316,9 +315,29 @@ public final class BenchCommand {
                 }
             }
         }
-        out.println("Start-up breakdown (sampled stacks every 0.5 ms, medians of " + cold.get(0).breakdownRuns()
-                + " profiled runs; a stack counts for its outermost recognised frame):");
+        out.println("Start-up breakdown: where the request thread's time goes (and the warm-up thread's, where one runs);"
+                + " stacks sampled every ms, medians of " + cold.get(0).breakdownRuns() + " profiled runs:");
         out.print(table.render());
+        out.println();
+
+        List<String> libraries = cold.stream().flatMap(r -> r.libraries().keySet().stream()).distinct()
+                .sorted(java.util.Comparator.comparingDouble((String lib) -> -cold.stream()
+                        .mapToDouble(r -> r.libraries().getOrDefault(lib, 0.0)).max().orElse(0)))
+                .toList();
+        List<String> columns = new ArrayList<>(List.of("classes loaded from"));
+        cold.forEach(r -> columns.add(r.logicalId()));
+        TextTable byLibrary = new TextTable(columns.toArray(String[]::new));
+        for (String lib : libraries) {
+            List<Object> row = new ArrayList<>(List.of(lib));
+            cold.forEach(r -> row.add(f0(r.libraries().getOrDefault(lib, 0.0))));
+            byLibrary.row(row.toArray());
+        }
+        List<Object> total = new ArrayList<>(List.of("total"));
+        cold.forEach(r -> total.add(f0(r.libraries().values().stream().mapToDouble(Double::doubleValue).sum())));
+        byLibrary.row(total.toArray());
+        out.println("Classes the cold start loaded (construction and first invocation, all threads), by library"
+                + " (a lambda counts for the library that defines it):");
+        out.print(byLibrary.render());
         out.println();
     }
 
@@ -388,6 +407,7 @@ public final class BenchCommand {
             n.set("samples", m.valueToTree(r.samples()));
             n.put("breakdownRuns", r.breakdownRuns());
             n.set("breakdown", m.valueToTree(r.breakdown()));
+            n.set("classesByLibrary", m.valueToTree(r.libraries()));
         }
         root.set("artifacts", m.valueToTree(sizes));
         root.set("jmh", m.valueToTree(jmh));

@@ -55,13 +55,17 @@ final class ColdStartBench {
         }
     }
 
-    /** One stage of one phase of the breakdown: medians over the profiled runs. */
-    record Stage(String phase, String stage, String label, double medianMs, double medianClasses) {
+    /** One stage of one phase of the breakdown: the median over the profiled runs. */
+    record Stage(String phase, String stage, String label, double medianMs) {
     }
 
-    /** @param oneCpu samples pinned to one CPU (taskset), empty when not taken */
+    /**
+     * @param oneCpu    samples pinned to one CPU (taskset), empty when not taken
+     * @param libraries classes the cold start loaded, by the library they come from (medians over the
+     *                  profiled runs)
+     */
     record Result(String logicalId, String handlerClass, String event, List<Sample> samples, List<Sample> oneCpu,
-                  String classpathKind, List<Stage> breakdown, int breakdownRuns) {
+                  String classpathKind, List<Stage> breakdown, Map<String, Double> libraries, int breakdownRuns) {
         double median(java.util.function.ToDoubleFunction<Sample> f) {
             return Percentiles.of(samples.stream().mapToDouble(f).toArray(), 0.5);
         }
@@ -85,8 +89,9 @@ final class ColdStartBench {
             FunctionArtifacts.REFERENCE, "events/upstream-get.json");
     private static final Pattern LINE = Pattern.compile("COLDSTART init=([0-9.]+) invoke=([0-9.]+) jvmToReady=(-?[0-9]+)"
             + " status=(-?[0-9]+) initClasses=([0-9]+) invokeClasses=([0-9]+) cpu=([0-9.]+) mainCpu=([0-9.]+)");
-    private static final Pattern BREAKDOWN = Pattern.compile(
-            "BREAKDOWN phase=([A-Z]+) stage=([A-Z_]+) ms=([0-9.]+) classes=(-?[0-9]+)");
+    private static final Pattern BREAKDOWN = Pattern.compile("BREAKDOWN phase=([A-Z_]+) stage=([A-Z_]+) ms=([0-9.]+)");
+    /** A line of {@code -Xlog:class+load}: the class and where it came from. */
+    private static final Pattern CLASS_LOAD = Pattern.compile("\\] (\\S+) source: (.+)$");
 
     private final Path root;
     private final URI dynamoDbEndpoint;
@@ -145,32 +150,41 @@ final class ColdStartBench {
             }
             Map<String, List<Sample>> timed = new LinkedHashMap<>();
             Map<String, List<Sample>> pinned = new LinkedHashMap<>();
-            Map<String, List<Map<String, double[]>>> profiled = new LinkedHashMap<>();
+            Map<String, List<Map<String, Double>>> profiled = new LinkedHashMap<>();
+            Map<String, List<Map<String, Double>>> loaded = new LinkedHashMap<>();
             subjects.forEach(s -> {
                 timed.put(s.logicalId(), new ArrayList<>());
                 pinned.put(s.logicalId(), new ArrayList<>());
                 profiled.put(s.logicalId(), new ArrayList<>());
+                loaded.put(s.logicalId(), new ArrayList<>());
             });
             for (int i = 0; i < samples; i++) {
                 for (Subject s : subjects) {
-                    timed.get(s.logicalId()).add(parseSample(s, run(s, false, null)));
+                    timed.get(s.logicalId()).add(parseSample(s, run(s, null, null)));
                 }
             }
             String oneCpu = oneCpuSamples > 0 ? lastCpu() : null;
             for (int i = 0; oneCpu != null && i < oneCpuSamples; i++) {
                 for (Subject s : subjects) {
-                    pinned.get(s.logicalId()).add(parseSample(s, run(s, false, oneCpu)));
+                    pinned.get(s.logicalId()).add(parseSample(s, run(s, null, oneCpu)));
                 }
             }
             for (int i = 0; i < breakdownRuns; i++) {
                 for (Subject s : subjects) {
-                    profiled.get(s.logicalId()).add(parseBreakdown(run(s, true, null)));
+                    Path classLog = Files.createTempFile("lab-coldstart-classes", ".log");
+                    try {
+                        profiled.get(s.logicalId()).add(parseBreakdown(run(s, classLog, null)));
+                        loaded.get(s.logicalId()).add(classesByLibrary(Files.readAllLines(classLog, StandardCharsets.UTF_8)));
+                    } finally {
+                        Files.deleteIfExists(classLog);
+                    }
                 }
             }
             List<Result> results = new ArrayList<>();
             for (Subject s : subjects) {
                 results.add(new Result(s.logicalId(), s.handlerClass(), EVENTS.get(s.logicalId()), timed.get(s.logicalId()),
-                        pinned.get(s.logicalId()), s.classpathKind(), medians(profiled.get(s.logicalId())), breakdownRuns));
+                        pinned.get(s.logicalId()), s.classpathKind(), stages(profiled.get(s.logicalId())),
+                        medianByKey(loaded.get(s.logicalId())), breakdownRuns));
             }
             return results;
         } finally {
@@ -196,18 +210,24 @@ final class ColdStartBench {
     }
 
     /**
-     * @param cpu null, or the CPU to pin the child JVM to
+     * @param classLog null for a timed sample; else a profiled run ({@code --breakdown}) that logs the
+     *                 classes it loads to this file
+     * @param cpu      null, or the CPU to pin the child JVM to
      * @return the child's output
      */
-    private String run(Subject subject, boolean breakdown, String cpu) throws IOException, InterruptedException {
+    private String run(Subject subject, Path classLog, String cpu) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         if (cpu != null) {
             cmd.addAll(List.of("taskset", "-c", cpu));
         }
-        cmd.addAll(List.of(java, "-cp", subject.classpath(), ColdStartMain.class.getName(),
+        cmd.add(java);
+        if (classLog != null) {
+            cmd.add("-Xlog:class+load=info:file=" + classLog);
+        }
+        cmd.addAll(List.of("-cp", subject.classpath(), ColdStartMain.class.getName(),
                 subject.handlerClass(), root.resolve(EVENTS.get(subject.logicalId())).toString()));
-        if (breakdown) {
+        if (classLog != null) {
             cmd.add("--breakdown");
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -246,32 +266,81 @@ final class ColdStartBench {
                 Double.parseDouble(m.group(7)), Double.parseDouble(m.group(8)));
     }
 
-    /** "PHASE/STAGE" to {ms, classes} of one profiled run. */
-    static Map<String, double[]> parseBreakdown(String text) {
-        Map<String, double[]> cells = new LinkedHashMap<>();
+    /** "PHASE/STAGE" to ms of one profiled run. */
+    static Map<String, Double> parseBreakdown(String text) {
+        Map<String, Double> cells = new LinkedHashMap<>();
         Matcher m = BREAKDOWN.matcher(text);
         while (m.find()) {
-            cells.put(m.group(1) + "/" + m.group(2), new double[] {Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))});
+            cells.put(m.group(1) + "/" + m.group(2), Double.parseDouble(m.group(3)));
         }
         return cells;
     }
 
-    /** Each stage's median over the runs (a run without the stage counts as 0), in phase and stage order. */
-    static List<Stage> medians(List<Map<String, double[]>> runs) {
-        List<Stage> stages = new ArrayList<>();
-        if (runs.isEmpty()) {
-            return stages;
+    /**
+     * The classes a profiled run loaded between {@link ColdStartMain.StartMarker} and
+     * {@link ColdStartMain.EndMarker}, on any thread, counted by where they come from: a jar (without
+     * its version), a module's own classes, the JDK. A generated class (a lambda) counts for the
+     * library of the class that defined it.
+     */
+    static Map<String, Double> classesByLibrary(List<String> classLoadLog) {
+        Map<String, String> libraryOf = new java.util.HashMap<>();
+        Map<String, Double> counts = new java.util.TreeMap<>();
+        boolean counting = false;
+        for (String line : classLoadLog) {
+            Matcher m = CLASS_LOAD.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            String name = m.group(1);
+            String library = library(m.group(2), libraryOf);
+            libraryOf.put(name, library);
+            if (name.equals(ColdStartMain.StartMarker.class.getName())) {
+                counting = true;
+            } else if (name.equals(ColdStartMain.EndMarker.class.getName())) {
+                break;
+            } else if (counting) {
+                counts.merge(library, 1.0, Double::sum);
+            }
         }
+        return counts;
+    }
+
+    private static String library(String source, Map<String, String> libraryOf) {
+        if (source.startsWith("jrt:/")) {
+            return source.equals("jrt:/java.net.http") ? "JDK java.net.http" : "JDK";
+        }
+        if (source.startsWith("file:")) {
+            String path = source.substring("file:".length());
+            if (path.endsWith(".jar")) {
+                String jar = path.substring(path.lastIndexOf('/') + 1);
+                return jar.replaceFirst("-\\d[^/]*\\.jar$", "").replaceFirst("\\.jar$", "");
+            }
+            String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            dir = dir.endsWith("/target/classes") ? dir.substring(0, dir.length() - "/target/classes".length()) : dir;
+            return dir.substring(dir.lastIndexOf('/') + 1) + " (own classes)";
+        }
+        // A hidden class names the class that defined it; anything else is the JVM's own.
+        return libraryOf.getOrDefault(source, "JDK");
+    }
+
+    /** Each key's median over the runs (a run without the key counts as 0). */
+    static Map<String, Double> medianByKey(List<Map<String, Double>> runs) {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        runs.stream().flatMap(r -> r.keySet().stream()).distinct().sorted().forEach(key -> medians.put(key,
+                Percentiles.of(runs.stream().mapToDouble(r -> r.getOrDefault(key, 0.0)).toArray(), 0.5)));
+        return medians;
+    }
+
+    /** Each stage's median over the runs (a run without the stage counts as 0), in phase and stage order. */
+    static List<Stage> stages(List<Map<String, Double>> runs) {
+        Map<String, Double> medians = medianByKey(runs);
+        List<Stage> stages = new ArrayList<>();
         for (StartupProfile.Phase phase : StartupProfile.Phase.values()) {
             for (StartupProfile.Stage stage : StartupProfile.Stage.values()) {
-                String key = phase.name() + "/" + stage.name();
-                if (runs.stream().noneMatch(r -> r.containsKey(key))) {
-                    continue;
+                Double ms = medians.get(phase.name() + "/" + stage.name());
+                if (ms != null) {
+                    stages.add(new Stage(phase.name(), stage.name(), stage.label, ms));
                 }
-                double[] ms = runs.stream().mapToDouble(r -> r.getOrDefault(key, new double[2])[0]).toArray();
-                double[] classes = runs.stream().mapToDouble(r -> r.getOrDefault(key, new double[2])[1]).toArray();
-                stages.add(new Stage(phase.name(), stage.name(), stage.label, Percentiles.of(ms, 0.5),
-                        Percentiles.of(classes, 0.5)));
             }
         }
         return stages;

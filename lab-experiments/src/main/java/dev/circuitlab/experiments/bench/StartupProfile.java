@@ -1,7 +1,5 @@
 package dev.circuitlab.experiments.bench;
 
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -10,23 +8,23 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Where a cold start's time and class loading go, by sampling: a daemon thread looks at the stack
- * of the thread running the handler about every half millisecond, files the interval since the
- * previous look, and the classes loaded in it, under the {@link Stage} of what the thread is doing,
- * and under the current {@link Phase}.
+ * Where a cold start's time goes, by sampling: a daemon thread looks at the stack of the thread
+ * running the handler about every millisecond and files the interval since the previous look under
+ * the {@link Stage} of what the thread is doing, and under the current {@link Phase}. A function's
+ * start-up warm-up thread (named {@code *-startup-warm-up}), while it lives, is sampled the same way
+ * under {@link Phase#WARM_UP}.
  *
  * <p>A stack belongs to the stage of its <em>outermost</em> recognised frame: class loading, JSON
  * parsing or signing inside a DynamoDB request is the request's cost; Jackson inside a log line is
  * the log line's. Only JDK classes are used, so nothing warms the handler's libraries. Sampling costs
  * the handler thread a little (each look is a brief pause), so the totals run a few percent above an
- * unsampled cold start: the bench times the headline samples without it. Work done on other threads
- * (the JIT, the garbage collector, a function's start-up warm-up) is not in it: it shows the
- * thread that answers the request.
+ * unsampled cold start: the bench times the headline samples without it. The JIT's and the garbage
+ * collector's threads are not sampled.
  */
 final class StartupProfile {
 
-    /** When: the handler class's loading, its construction, and its first invocation. */
-    enum Phase { LOAD, INIT, INVOKE }
+    /** When: the handler class's loading, its construction, its first invocation; or the warm-up thread. */
+    enum Phase { LOAD, INIT, INVOKE, WARM_UP }
 
     /** What, by the frames on the stack. */
     enum Stage {
@@ -56,6 +54,7 @@ final class StartupProfile {
             new Rule("software.amazon.awssdk.", Stage.DYNAMODB),
             new Rule("dev.circuitlab.function.DynamoDbClients", Stage.DYNAMODB),
             new Rule("dev.circuitlab.function.FunctionCredentials", Stage.DYNAMODB),
+            new Rule("dev.circuitlab.breaker.dynamodb.", Stage.DYNAMODB),
             new Rule("java.net.http.", Stage.HTTP),
             new Rule("jdk.internal.net.http.", Stage.HTTP),
             new Rule("dev.circuitlab.upstream.HttpDownstreamClient", Stage.HTTP),
@@ -71,26 +70,26 @@ final class StartupProfile {
             new Rule("com.amazonaws.services.lambda.runtime.events.", Stage.EVENTS));
 
     private static final long INTERVAL_NANOS = 1_000_000;
+    private static final String WARM_UP_SUFFIX = "-startup-warm-up";
 
     private final Thread target;
-    private final ClassLoadingMXBean classLoading = ManagementFactory.getClassLoadingMXBean();
     private final Map<Phase, Map<Stage, double[]>> totals = new EnumMap<>(Phase.class);
     private final Thread sampler;
     private volatile Phase phase = Phase.LOAD;
     private volatile boolean running = true;
-    private int samples;
 
     StartupProfile(Thread target) {
         this.target = target;
         for (Phase p : Phase.values()) {
             Map<Stage, double[]> byStage = new EnumMap<>(Stage.class);
             for (Stage s : Stage.values()) {
-                byStage.put(s, new double[2]);
+                byStage.put(s, new double[1]);
             }
             totals.put(p, byStage);
         }
         // Warm the sampling path itself before anything is timed.
         classify(target.getStackTrace());
+        warmUpThread();
         sampler = new Thread(this::sample, "startup-profile");
         sampler.setDaemon(true);
     }
@@ -109,17 +108,12 @@ final class StartupProfile {
         sampler.join(1000);
     }
 
-    int samples() {
-        return samples;
-    }
-
-    /** {@code BREAKDOWN phase=... stage=... ms=... classes=...} lines, one per non-empty cell. */
+    /** {@code BREAKDOWN phase=... stage=... ms=...} lines, one per non-empty cell. */
     List<String> lines() {
         List<String> lines = new ArrayList<>();
         totals.forEach((p, byStage) -> byStage.forEach((s, v) -> {
-            if (v[0] > 0 || v[1] > 0) {
-                lines.add(String.format(Locale.ROOT, "BREAKDOWN phase=%s stage=%s ms=%.2f classes=%d",
-                        p.name(), s.name(), v[0], (long) v[1]));
+            if (v[0] > 0) {
+                lines.add(String.format(Locale.ROOT, "BREAKDOWN phase=%s stage=%s ms=%.2f", p.name(), s.name(), v[0]));
             }
         }));
         return lines;
@@ -127,20 +121,35 @@ final class StartupProfile {
 
     private void sample() {
         long last = System.nanoTime();
-        long lastClasses = classLoading.getTotalLoadedClassCount();
+        Thread warmUp = null;
         while (running) {
             LockSupport.parkNanos(INTERVAL_NANOS);
             Phase p = phase;
             Stage stage = classify(target.getStackTrace());
+            if (warmUp == null && p != Phase.LOAD) {
+                warmUp = warmUpThread();
+            }
+            StackTraceElement[] warmUpStack = warmUp == null ? null : warmUp.getStackTrace();
             long now = System.nanoTime();
-            long classes = classLoading.getTotalLoadedClassCount();
-            double[] cell = totals.get(p).get(stage);
-            cell[0] += (now - last) / 1e6;
-            cell[1] += classes - lastClasses;
+            double interval = (now - last) / 1e6;
+            totals.get(p).get(stage)[0] += interval;
+            if (warmUpStack != null && warmUpStack.length > 0) {
+                totals.get(Phase.WARM_UP).get(classify(warmUpStack))[0] += interval;
+            }
             last = now;
-            lastClasses = classes;
-            samples++;
         }
+    }
+
+    /** The function's warm-up thread, if one runs now. */
+    private Thread warmUpThread() {
+        Thread[] threads = new Thread[64];
+        int n = target.getThreadGroup() == null ? 0 : target.getThreadGroup().enumerate(threads);
+        for (int i = 0; i < n; i++) {
+            if (threads[i].getName().endsWith(WARM_UP_SUFFIX)) {
+                return threads[i];
+            }
+        }
+        return null;
     }
 
     static Stage classify(StackTraceElement[] stack) {
