@@ -55,8 +55,8 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
      * clients but sends nothing.
      *
      * <p>While this thread builds the DynamoDB client, a {@link StartupWarmup} loads what the first
-     * request needs besides it: the circuit item's table schema, the HTTP client and the signer, the
-     * metrics document, a log line and the JSON bodies.
+     * request needs besides it: the HTTP client and the signer, the metrics document, a log line and
+     * the JSON bodies.
      * SnapStart waits for it before its own priming.
      *
      * @throws IllegalArgumentException naming the variable, if the configuration is invalid
@@ -69,8 +69,6 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
         MetricsPublisher metrics = CircuitMetrics.publisher(MetricsPublisher.namespaceFrom(environment), config.circuitId(),
                 StructuredLog.STDOUT, log);
         StartupWarmup warmup = StartupWarmup.start("upstream", List.of(
-                // Initializes the circuit item's schema (the enhanced client's mapper), which the store needs next.
-                () -> DynamoDbCircuitStateStore.createTableRequest(config.tableName()),
                 downstream::warmUp,
                 StartupWarmup::httpApiAndLogs,
                 metrics::prime));
