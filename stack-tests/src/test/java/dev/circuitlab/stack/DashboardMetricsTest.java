@@ -52,12 +52,18 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardMetricsTest {
 
+    /**
+     * The walk expects each step's answer at once (the probe 400 ms after a 300 ms cool-down): every
+     * call reads the item and every failure writes, with no refresh interval or wake jitter.
+     */
     private static final Map<String, String> OVERRIDES = Map.of(
             "EnableFaultInjection", "true",
             "CircuitFailureThreshold", "2",
             "CircuitOpenDurationMs", "300",
             "CircuitSuccessThreshold", "1",
-            "CircuitCallTimeoutMs", "1000");
+            "CircuitCallTimeoutMs", "1000",
+            "CircuitRefreshIntervalMs", "0",
+            "CircuitFlushIntervalMs", "0");
     private static final int BURST = 8;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
