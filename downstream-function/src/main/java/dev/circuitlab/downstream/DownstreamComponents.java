@@ -44,8 +44,8 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
      * life of the instance, metrics to stdout, the SnapStart hooks to CRaC. Sends nothing.
      *
      * <p>While this thread builds the DynamoDB client, a {@link StartupWarmup} loads what the first
-     * request needs besides it: the metrics document, the JSON bodies and a log line. SnapStart
-     * waits for it before its own priming, so the snapshot holds those classes too.
+     * request needs besides it: the metrics document and the JSON body. SnapStart waits for it before
+     * its own priming, so the snapshot holds those classes too.
      *
      * @throws IllegalArgumentException naming the variable, if the configuration is invalid
      */
@@ -54,10 +54,8 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
         StructuredLog.useLevelFrom(environment);
         MetricsPublisher metrics = DownstreamMetrics.publisher(MetricsPublisher.namespaceFrom(environment),
                 MetricsPublisher.serviceFrom(environment, DownstreamMetrics.DEFAULT_SERVICE), StructuredLog.STDOUT, LOG);
-        StartupWarmup warmup = StartupWarmup.start("downstream", List.of(
-                StartupWarmup::httpApiAndLogs,
-                () -> FaultConfig.NONE.toJson(),
-                metrics::prime));
+        // What GET /downstream, the usual first request, needs: no log line (it logs only faults).
+        StartupWarmup warmup = StartupWarmup.start("downstream", List.of(StartupWarmup::httpApi, metrics::prime));
         SnapStartPriming snapStart = SnapStartPriming.registeredWithCrac(LOG);
         // First of the hooks: the snapshot is taken after the warm-up, never in the middle of it.
         snapStart.register("start-up warm-up", () -> warmup.await(WARM_UP_WAIT), null);

@@ -87,9 +87,9 @@ public final class StartupWarmup {
 
     /**
      * The code every request of either function runs besides its own: an HTTP API event read, a JSON
-     * error body written and turned into an API Gateway response, and one JSON log line (to nowhere).
+     * body written and turned into an API Gateway response.
      */
-    public static void httpApiAndLogs() {
+    public static void httpApi() {
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/warm-up")
                 .withHeaders(Map.of("accept", "application/json"))
@@ -102,7 +102,11 @@ public final class StartupWarmup {
         HttpApiResponse.error(404, "warm-up", "path", request.path(), "limitBytes", HttpApiRequest.MAX_BODY_BYTES)
                 .withHeader("X-Warm-Up", "true")
                 .toApiGateway();
+    }
+
+    /** One JSON log line with the usual kinds of values, to nowhere. */
+    public static void logLine() {
         new StructuredLog("startup-warm-up", line -> { }, StructuredLog.Level.INFO)
-                .info("warm-up", "requestId", request.requestId(), "status", 404, "latencyMs", 1L, "probe", Boolean.TRUE);
+                .info("warm-up", "requestId", "startup-warm-up", "status", 404, "latencyMs", 1L, "probe", Boolean.TRUE);
     }
 }

@@ -81,7 +81,8 @@ class StartupWarmupTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            StartupWarmup.httpApiAndLogs();
+            StartupWarmup.httpApi();
+            StartupWarmup.logLine();
         } finally {
             System.setOut(saved);
         }

@@ -70,7 +70,8 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
                 StructuredLog.STDOUT, log);
         StartupWarmup warmup = StartupWarmup.start("upstream", List.of(
                 downstream::warmUp,
-                StartupWarmup::httpApiAndLogs,
+                StartupWarmup::httpApi,
+                StartupWarmup::logLine,
                 metrics::prime));
         DynamoDbCircuitStateStore store = new DynamoDbCircuitStateStore(DynamoDbClients.create(DYNAMODB_CLIENT,
                 config.dynamoDbEndpoint(), config.region(), environment), config.tableName());
