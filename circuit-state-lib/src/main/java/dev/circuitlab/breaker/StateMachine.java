@@ -35,7 +35,7 @@ final class StateMachine {
     private volatile CachedState cache;
 
     /** Failures this instance counted but has not written yet (one batch, flushed as one update). */
-    private long pendingFailures;
+    private volatile long pendingFailures;
     /** When the oldest of them was counted (this instance's clock). */
     private long pendingSince;
     private FailureReason pendingReason;
@@ -140,6 +140,9 @@ final class StateMachine {
         long failures;
         FailureReason reason;
         CircuitSnapshot known;
+        if (pendingFailures == 0) {
+            return; // the common case, without the lock: whoever adds a failure flushes after it
+        }
         synchronized (this) {
             if (pendingFailures == 0) {
                 return;
@@ -305,7 +308,8 @@ final class StateMachine {
      * A rejection this instance can make from its copy alone, without a request: OPEN until its
      * retry time, HALF_OPEN with every probe slot leased until the earliest lease ends (within the
      * refresh interval), each plus this instance's wake jitter, so that thousands of instances do
-     * not all try the same conditional write at the same millisecond.
+     * not all try the same conditional write at the same millisecond. An operator's reset of an
+     * OPEN circuit is seen at its retry time (the price of rejecting without a read).
      */
     private Permission rejectionFromCopy(long now) {
         CachedState c = cache;
@@ -326,8 +330,11 @@ final class StateMachine {
         return null;
     }
 
-    /** Caches a state this instance read or wrote, never replacing a newer version by an older one. */
-    /** @return the newest state this instance knows after {@code s} (s itself, unless the cache holds a newer version) */
+    /**
+     * Caches a state this instance read or wrote, never replacing a newer version by an older one.
+     *
+     * @return the newest state this instance knows after {@code s} (s itself, unless the cache holds a newer version)
+     */
     private CircuitSnapshot remember(CircuitSnapshot s) {
         long now = clock.millis();
         synchronized (this) {
@@ -348,14 +355,8 @@ final class StateMachine {
             // After a failure of its own, an instance refreshes sooner: in an outage the trip reaches it fast.
             long closedFor = lastFailureAt >= c.readAt()
                     ? Math.min(cacheMillis, CircuitBreakerConfig.REFRESH_AFTER_FAILURE.toMillis()) : cacheMillis;
-            boolean fresh = switch (s.state()) {
-                case CLOSED -> now - c.readAt() < closedFor;
-                // OPEN changes before its retry time only by an operator, whose reset this instance
-                // then sees at the retry time (the price of rejecting without a read).
-                case OPEN -> now < s.retryAt();
-                default -> false;
-            };
-            if (fresh) {
+            // A cached OPEN before its retry time never gets here: rejectionFromCopy answered it.
+            if (s.state() == CircuitState.CLOSED && now - c.readAt() < closedFor) {
                 return s;
             }
         }
