@@ -28,6 +28,10 @@ public final class CircuitBreakerConfig {
     public static final String ENV_FLUSH_INTERVAL_MS = "CIRCUIT_FLUSH_INTERVAL_MS";
     public static final String ENV_REFRESH_INTERVAL_MS = "CIRCUIT_REFRESH_INTERVAL_MS";
     public static final String ENV_STORE_FAILURE_POLICY = "CIRCUIT_STORE_FAILURE_POLICY";
+    public static final String ENV_FAILURE_RATE_THRESHOLD = "CIRCUIT_FAILURE_RATE_THRESHOLD";
+    public static final String ENV_MINIMUM_CALLS = "CIRCUIT_MINIMUM_CALLS";
+    public static final String ENV_SLOW_CALL_DURATION_MS = "CIRCUIT_SLOW_CALL_DURATION_MS";
+    public static final String ENV_SLOW_CALL_RATE_THRESHOLD = "CIRCUIT_SLOW_CALL_RATE_THRESHOLD";
 
     public static final int DEFAULT_FAILURE_THRESHOLD = 5;
     public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofSeconds(60);
@@ -73,6 +77,21 @@ public final class CircuitBreakerConfig {
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     /**
+     * Percentage of failed calls within the window that trips CLOSED → OPEN once the window holds
+     * at least the minimum number of calls. 0 (the default): off, only the failure count decides.
+     */
+    public static final double DEFAULT_FAILURE_RATE_THRESHOLD = 0;
+    /**
+     * Calls the window must hold before a rate threshold decides; below it the failure count
+     * threshold decides (a low-traffic circuit still trips on its fifth failure).
+     */
+    public static final int DEFAULT_MINIMUM_CALLS = 100;
+    /** A successful call that takes longer than this counts as slow (only with a slow-call rate threshold). */
+    public static final Duration DEFAULT_SLOW_CALL_DURATION = Duration.ofSeconds(1);
+    /** Percentage of slow calls within the window that trips CLOSED → OPEN. 0 (the default): off. */
+    public static final double DEFAULT_SLOW_CALL_RATE_THRESHOLD = 0;
+
+    /**
      * The failure window slides over this many buckets: failures closer together than the window
      * always count together, and a failure at most one bucket (a tenth of the window) older may too.
      */
@@ -100,6 +119,10 @@ public final class CircuitBreakerConfig {
     private final Duration refreshInterval;
     private final Duration flushInterval;
     private final StoreFailurePolicy storeFailurePolicy;
+    private final double failureRateThreshold;
+    private final int minimumCalls;
+    private final Duration slowCallDuration;
+    private final double slowCallRateThreshold;
 
     private CircuitBreakerConfig(Builder b) {
         this.failureThreshold = b.failureThreshold;
@@ -115,6 +138,10 @@ public final class CircuitBreakerConfig {
         this.refreshInterval = b.refreshInterval;
         this.flushInterval = b.flushInterval;
         this.storeFailurePolicy = b.storeFailurePolicy;
+        this.failureRateThreshold = b.failureRateThreshold;
+        this.minimumCalls = b.minimumCalls;
+        this.slowCallDuration = b.slowCallDuration;
+        this.slowCallRateThreshold = b.slowCallRateThreshold;
     }
 
     public static Builder builder() {
@@ -180,11 +207,21 @@ public final class CircuitBreakerConfig {
     private static final Variable<StoreFailurePolicy> STORE_FAILURE_POLICY = new Variable<>(ENV_STORE_FAILURE_POLICY,
             "one of FAIL_OPEN, FAIL_CLOSED", s -> StoreFailurePolicy.valueOf(s.toUpperCase(Locale.ROOT)),
             Builder::storeFailurePolicy, b -> b.storeFailurePolicy.name());
+    private static final String PERCENT = "a percentage within 0..100 (0: off)";
+    private static final Variable<Double> FAILURE_RATE_THRESHOLD = new Variable<>(ENV_FAILURE_RATE_THRESHOLD, PERCENT,
+            Double::parseDouble, Builder::failureRateThreshold, b -> Double.toString(b.failureRateThreshold));
+    private static final Variable<Integer> MINIMUM_CALLS = new Variable<>(ENV_MINIMUM_CALLS, WHOLE,
+            Integer::parseInt, Builder::minimumCalls, b -> Integer.toString(b.minimumCalls));
+    private static final Variable<Duration> SLOW_CALL_DURATION = new Variable<>(ENV_SLOW_CALL_DURATION_MS, MILLIS,
+            CircuitBreakerConfig::parseMillis, Builder::slowCallDuration, b -> millis(b.slowCallDuration));
+    private static final Variable<Double> SLOW_CALL_RATE_THRESHOLD = new Variable<>(ENV_SLOW_CALL_RATE_THRESHOLD, PERCENT,
+            Double::parseDouble, Builder::slowCallRateThreshold, b -> Double.toString(b.slowCallRateThreshold));
 
     /** Every variable {@link #fromEnvironment} reads, in the order it applies them. */
     private static final List<Variable<?>> VARIABLES = List.of(FAILURE_THRESHOLD, FAILURE_WINDOW, OPEN_DURATION,
             OPEN_BACKOFF, MAX_OPEN_DURATION, HALF_OPEN_PROBES, SUCCESS_THRESHOLD, CALL_TIMEOUT, PROBE_LEASE,
-            MAX_CLOCK_SKEW_VARIABLE, REFRESH_INTERVAL, FLUSH_INTERVAL, STORE_FAILURE_POLICY);
+            MAX_CLOCK_SKEW_VARIABLE, REFRESH_INTERVAL, FLUSH_INTERVAL, STORE_FAILURE_POLICY, FAILURE_RATE_THRESHOLD,
+            MINIMUM_CALLS, SLOW_CALL_DURATION, SLOW_CALL_RATE_THRESHOLD);
 
     /** The names of every variable {@link #fromEnvironment} reads. */
     public static List<String> environmentVariables() {
@@ -203,6 +240,11 @@ public final class CircuitBreakerConfig {
         requireAtLeast(b, PROBE_LEASE, b.leaseCoversCallAndSkew(), CALL_TIMEOUT, MAX_CLOCK_SKEW_VARIABLE, null);
         requireAtLeast(b, MAX_OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0, OPEN_DURATION);
         requireAtLeast(b, FAILURE_WINDOW, b.failureWindow.compareTo(b.flushInterval) >= 0, FLUSH_INTERVAL);
+        if (b.slowCallRateThreshold > 0 && b.slowCallDuration.compareTo(b.callTimeout) >= 0) {
+            throw new IllegalArgumentException(ENV_SLOW_CALL_DURATION_MS + " ('" + millis(b.slowCallDuration)
+                    + "') must be < " + ENV_CALL_TIMEOUT_MS + " ('" + millis(b.callTimeout) + "') when "
+                    + ENV_SLOW_CALL_RATE_THRESHOLD + " is set: no successful call could be slow");
+        }
         return b.build();
     }
 
@@ -269,8 +311,54 @@ public final class CircuitBreakerConfig {
         return probeLease.minus(callTimeout).minus(maxClockSkew);
     }
     public Duration refreshInterval() { return refreshInterval; }
+
+    /**
+     * How old a CLOSED copy of the shared state may be and still decide when its refresh fails
+     * (throttled, or the store is down): twice the refresh interval. Beyond it the store-failure
+     * policy decides, as for any store error.
+     */
+    public Duration maxStaleness() {
+        return refreshInterval.multipliedBy(2);
+    }
     public Duration flushInterval() { return flushInterval; }
     public StoreFailurePolicy storeFailurePolicy() { return storeFailurePolicy; }
+    public double failureRateThreshold() { return failureRateThreshold; }
+    public int minimumCalls() { return minimumCalls; }
+    public Duration slowCallDuration() { return slowCallDuration; }
+    public double slowCallRateThreshold() { return slowCallRateThreshold; }
+
+    /**
+     * Whether every call's outcome is counted (successes too), which only a rate threshold needs;
+     * otherwise only failures are counted and a success writes nothing.
+     */
+    public boolean countsCalls() {
+        return failureRateThreshold > 0 || slowCallRateThreshold > 0;
+    }
+
+    /**
+     * Why a window with these outcomes trips the circuit, or null if it does not. A rate decides
+     * once the window holds {@link #minimumCalls()} calls; below that (or with no rate threshold)
+     * the failure count does.
+     */
+    public String tripReason(OutcomeCounts window) {
+        if (!countsCalls() || window.calls() < minimumCalls) {
+            return window.failures() >= failureThreshold
+                    ? window.failures() + " failures within " + failureWindow.toMillis() + " ms" : null;
+        }
+        if (failureRateThreshold > 0 && window.failureRatePercent() >= failureRateThreshold) {
+            return rate(window.failureRatePercent()) + " % of " + window.calls() + " calls failed within "
+                    + failureWindow.toMillis() + " ms";
+        }
+        if (slowCallRateThreshold > 0 && window.slowCallRatePercent() >= slowCallRateThreshold) {
+            return rate(window.slowCallRatePercent()) + " % of " + window.calls() + " calls took over "
+                    + slowCallDuration.toMillis() + " ms within " + failureWindow.toMillis() + " ms";
+        }
+        return null;
+    }
+
+    private static String rate(double percent) {
+        return String.format(Locale.ROOT, "%.1f", percent);
+    }
 
     @Override
     public String toString() {
@@ -279,7 +367,9 @@ public final class CircuitBreakerConfig {
                 + ", maxOpenDuration=" + maxOpenDuration + ", halfOpenProbes=" + halfOpenProbes
                 + ", successThreshold=" + successThreshold + ", callTimeout=" + callTimeout
                 + ", probeLease=" + probeLease + ", maxClockSkew=" + maxClockSkew + ", refreshInterval=" + refreshInterval
-                + ", flushInterval=" + flushInterval
+                + ", flushInterval=" + flushInterval + ", failureRateThreshold=" + failureRateThreshold
+                + ", minimumCalls=" + minimumCalls + ", slowCallDuration=" + slowCallDuration
+                + ", slowCallRateThreshold=" + slowCallRateThreshold
                 + ", storeFailurePolicy=" + storeFailurePolicy + "}";
     }
 
@@ -298,12 +388,17 @@ public final class CircuitBreakerConfig {
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private StoreFailurePolicy storeFailurePolicy = DEFAULT_STORE_FAILURE_POLICY;
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
+        private double failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
+        private int minimumCalls = DEFAULT_MINIMUM_CALLS;
+        private Duration slowCallDuration = DEFAULT_SLOW_CALL_DURATION;
+        private double slowCallRateThreshold = DEFAULT_SLOW_CALL_RATE_THRESHOLD;
 
         private Builder() {
         }
 
         /**
-         * Failures within the failure window that trip CLOSED → OPEN. Default 5.
+         * Failures within the failure window that trip CLOSED → OPEN (with a rate threshold: while
+         * the window holds fewer than the minimum number of calls). Default 5.
          *
          * @throws IllegalArgumentException if not within 1..{@link #MAX_COUNT}
          */
@@ -446,6 +541,52 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * Percentage of failed calls within the window that trips the circuit, once the window holds
+         * {@link #minimumCalls} calls. Setting it makes every call's outcome count (batched like
+         * failures). Default {@link #DEFAULT_FAILURE_RATE_THRESHOLD} (off).
+         *
+         * @throws IllegalArgumentException if not within 0..100 (0: off)
+         */
+        public Builder failureRateThreshold(double value) {
+            this.failureRateThreshold = percent("failureRateThreshold", value);
+            return this;
+        }
+
+        /**
+         * Calls the window must hold before a rate threshold decides; below it the failure count
+         * threshold decides. Default {@link #DEFAULT_MINIMUM_CALLS}.
+         *
+         * @throws IllegalArgumentException if not within 1..{@link #MAX_COUNT}
+         */
+        public Builder minimumCalls(int value) {
+            this.minimumCalls = count("minimumCalls", value, MAX_COUNT);
+            return this;
+        }
+
+        /**
+         * A successful call that takes longer than this counts as slow. Default
+         * {@link #DEFAULT_SLOW_CALL_DURATION}.
+         *
+         * @throws IllegalArgumentException if not within 1 ms..{@link #MAX_CALL_TIMEOUT}; {@link #build()}
+         *         also rejects a duration not below the call timeout when a slow-call rate threshold is set
+         */
+        public Builder slowCallDuration(Duration value) {
+            this.slowCallDuration = duration("slowCallDuration", value, MAX_CALL_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Percentage of slow calls within the window that trips the circuit, once the window holds
+         * {@link #minimumCalls} calls. Default {@link #DEFAULT_SLOW_CALL_RATE_THRESHOLD} (off).
+         *
+         * @throws IllegalArgumentException if not within 0..100 (0: off)
+         */
+        public Builder slowCallRateThreshold(double value) {
+            this.slowCallRateThreshold = percent("slowCallRateThreshold", value);
+            return this;
+        }
+
+        /**
          * What happens while the store fails. Default {@link StoreFailurePolicy#FAIL_OPEN}.
          *
          * @throws IllegalArgumentException if null
@@ -472,6 +613,11 @@ public final class CircuitBreakerConfig {
                 throw new IllegalArgumentException("flushInterval must be <= failureWindow (" + failureWindow
                         + ") but was " + flushInterval + ": held failures would leave the window before they count");
             }
+            if (slowCallRateThreshold > 0 && slowCallDuration.compareTo(callTimeout) >= 0) {
+                throw new IllegalArgumentException("slowCallDuration must be < callTimeout (" + callTimeout
+                        + ") when a slow-call rate threshold is set, but was " + slowCallDuration
+                        + ": no successful call could be slow");
+            }
             if (effectiveMaxOpenDuration().compareTo(openDuration) < 0) {
                 throw new IllegalArgumentException("maxOpenDuration must be >= openDuration (" + openDuration
                         + ") but was " + maxOpenDuration);
@@ -497,6 +643,13 @@ public final class CircuitBreakerConfig {
         private static int count(String name, int value, int max) {
             if (value < 1 || value > max) {
                 throw new IllegalArgumentException(name + " must be within 1.." + max + " but was " + value);
+            }
+            return value;
+        }
+
+        private static double percent(String name, double value) {
+            if (!(value >= 0 && value <= 100)) {
+                throw new IllegalArgumentException(name + " must be a percentage within 0..100 (0: off) but was " + value);
             }
             return value;
         }

@@ -33,4 +33,20 @@ public interface CircuitBreakerListener {
 
     /** How long a store request took, successful or not. */
     default void onStoreLatency(String circuitId, String operation, long millis) { }
+
+    /**
+     * This instance wrote one batch of outcomes to the shared window.
+     *
+     * @param batch  what the update added
+     * @param window the window's outcomes after it, as this instance now knows them (calls and slow
+     *               calls are counted only with a rate threshold)
+     */
+    default void onFlush(String circuitId, OutcomeCounts batch, OutcomeCounts window) { }
+
+    /**
+     * A decision was made from this instance's copy of the shared state although its refresh was
+     * due, because the refresh failed (e.g. the item was throttled); {@code ageMillis} is how old the
+     * copy was, at most {@link CircuitBreakerConfig#maxStaleness()}.
+     */
+    default void onStaleDecision(String circuitId, long ageMillis) { }
 }

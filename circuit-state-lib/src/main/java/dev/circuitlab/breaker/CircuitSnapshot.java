@@ -27,6 +27,10 @@ public final class CircuitSnapshot {
     private final CircuitState state;
     /** Failures per window bucket: bucket start (epoch ms) → failures counted in it. */
     private final SortedMap<Long, Long> recentFailures;
+    /** Calls per window bucket (only with a rate threshold): bucket start → calls with an outcome. */
+    private final SortedMap<Long, Long> recentCalls;
+    /** Slow successful calls per window bucket (only with a rate threshold). */
+    private final SortedMap<Long, Long> recentSlowCalls;
     private final long openedAt;
     private final long retryAt;
     private final int consecutiveOpens;
@@ -44,6 +48,8 @@ public final class CircuitSnapshot {
         this.circuitId = b.circuitId;
         this.state = b.state;
         this.recentFailures = Collections.unmodifiableSortedMap(new TreeMap<>(b.recentFailures));
+        this.recentCalls = Collections.unmodifiableSortedMap(new TreeMap<>(b.recentCalls));
+        this.recentSlowCalls = Collections.unmodifiableSortedMap(new TreeMap<>(b.recentSlowCalls));
         this.openedAt = b.openedAt;
         this.retryAt = b.retryAt;
         this.consecutiveOpens = b.consecutiveOpens;
@@ -73,6 +79,8 @@ public final class CircuitSnapshot {
         Builder b = new Builder(circuitId);
         b.state = state;
         b.recentFailures = new TreeMap<>(recentFailures);
+        b.recentCalls = new TreeMap<>(recentCalls);
+        b.recentSlowCalls = new TreeMap<>(recentSlowCalls);
         b.openedAt = openedAt;
         b.retryAt = retryAt;
         b.consecutiveOpens = consecutiveOpens;
@@ -96,6 +104,10 @@ public final class CircuitSnapshot {
     public long windowStart() { return recentFailures.isEmpty() ? 0 : recentFailures.firstKey(); }
     /** Failures per window bucket: bucket start (epoch ms) → count, oldest first. */
     public SortedMap<Long, Long> recentFailures() { return recentFailures; }
+    /** Calls with an outcome per window bucket (counted only with a rate threshold), oldest first. */
+    public SortedMap<Long, Long> recentCalls() { return recentCalls; }
+    /** Slow successful calls per window bucket (counted only with a rate threshold), oldest first. */
+    public SortedMap<Long, Long> recentSlowCalls() { return recentSlowCalls; }
 
     /**
      * Failures within the sliding window ending at {@code now}: every bucket that overlaps
@@ -103,7 +115,26 @@ public final class CircuitSnapshot {
      * failure up to one bucket older than the window may count too.
      */
     public long failuresWithin(long now, long windowMillis, long bucketMillis) {
-        return recentFailures.entrySet().stream().filter(e -> e.getKey() + bucketMillis > now - windowMillis)
+        return sumWithin(recentFailures, now, windowMillis, bucketMillis);
+    }
+
+    /** Calls, failures and slow calls within the sliding window ending at {@code now} (as {@link #failuresWithin}). */
+    public OutcomeCounts outcomesWithin(long now, long windowMillis, long bucketMillis) {
+        return new OutcomeCounts(sumWithin(recentCalls, now, windowMillis, bucketMillis),
+                sumWithin(recentFailures, now, windowMillis, bucketMillis),
+                sumWithin(recentSlowCalls, now, windowMillis, bucketMillis));
+    }
+
+    /** Every bucket start in the window maps, oldest first. */
+    public java.util.SortedSet<Long> windowBuckets() {
+        java.util.SortedSet<Long> all = new java.util.TreeSet<>(recentFailures.keySet());
+        all.addAll(recentCalls.keySet());
+        all.addAll(recentSlowCalls.keySet());
+        return all;
+    }
+
+    private static long sumWithin(Map<Long, Long> buckets, long now, long windowMillis, long bucketMillis) {
+        return buckets.entrySet().stream().filter(e -> e.getKey() + bucketMillis > now - windowMillis)
                 .mapToLong(Map.Entry::getValue).sum();
     }
     /** Epoch ms of the last transition into OPEN, 0 if never. */
@@ -176,6 +207,8 @@ public final class CircuitSnapshot {
         Builder b = toBuilder();
         b.state = to;
         b.recentFailures = new TreeMap<>();
+        b.recentCalls = new TreeMap<>();
+        b.recentSlowCalls = new TreeMap<>();
         b.probeLeases = new HashMap<>();
         b.probeOwners = new HashMap<>();
         b.halfOpenSuccesses = 0;
@@ -187,13 +220,15 @@ public final class CircuitSnapshot {
     }
 
     /**
-     * CLOSED or HALF_OPEN → OPEN until {@code retry}; the failure count that tripped stays visible.
+     * CLOSED or HALF_OPEN → OPEN until {@code retry}; the window's counts that tripped stay visible.
      * Leases of probes still running (a HALF_OPEN trip by one failed probe) carry over: those calls
      * are in flight, so the next HALF_OPEN episode must count them against its probe slots.
      */
     CircuitSnapshot opened(String reason, long now, long retry, int trips) {
         Builder b = transitionTo(CircuitState.OPEN, reason, now).toBuilder();
         b.recentFailures = new TreeMap<>(recentFailures);
+        b.recentCalls = new TreeMap<>(recentCalls);
+        b.recentSlowCalls = new TreeMap<>(recentSlowCalls);
         b.openedAt = now;
         b.retryAt = retry;
         b.consecutiveOpens = trips;
@@ -248,22 +283,41 @@ public final class CircuitSnapshot {
     }
 
     /**
-     * The same episode with {@code failures} more in the bucket starting at {@code bucketStart} and
-     * the {@code expired} buckets gone: what one flush of outcomes writes.
+     * The same episode with {@code added} in the bucket starting at {@code bucketStart} and the
+     * {@code expired} buckets gone: what one flush of outcomes writes. Stores that keep snapshots
+     * (in memory) use it for their atomic update.
      */
-    CircuitSnapshot withFailuresAdded(long bucketStart, long failures, Collection<Long> expired, long now) {
+    public CircuitSnapshot withOutcomesAdded(long bucketStart, OutcomeCounts added, Collection<Long> expired, long now) {
         Builder b = toBuilder();
-        expired.forEach(b.recentFailures::remove);
-        b.recentFailures.merge(bucketStart, failures, Long::sum);
+        expired.forEach(bucket -> {
+            b.recentFailures.remove(bucket);
+            b.recentCalls.remove(bucket);
+            b.recentSlowCalls.remove(bucket);
+        });
+        addTo(b.recentFailures, bucketStart, added.failures());
+        addTo(b.recentCalls, bucketStart, added.calls());
+        addTo(b.recentSlowCalls, bucketStart, added.slowCalls());
         b.updatedAt = now;
         return b.build();
     }
 
-    /** The first write of a circuit that had no item: CLOSED, version 1, holding its first failures. */
-    CircuitSnapshot createdWithFailures(long bucketStart, long failures, long now) {
+    /** A zero adds no key: a circuit without a rate threshold keeps its call maps empty. */
+    private static void addTo(Map<Long, Long> buckets, long bucketStart, long n) {
+        if (n > 0) {
+            buckets.merge(bucketStart, n, Long::sum);
+        }
+    }
+
+    /** The first write of a circuit that had no item: CLOSED, version 1, holding its first outcomes. */
+    CircuitSnapshot createdWithOutcomes(long bucketStart, OutcomeCounts outcomes, long now) {
         Builder b = toBuilder();
         b.state = CircuitState.CLOSED;
-        b.recentFailures = new TreeMap<>(Map.of(bucketStart, failures));
+        b.recentFailures = new TreeMap<>();
+        b.recentCalls = new TreeMap<>();
+        b.recentSlowCalls = new TreeMap<>();
+        addTo(b.recentFailures, bucketStart, outcomes.failures());
+        addTo(b.recentCalls, bucketStart, outcomes.calls());
+        addTo(b.recentSlowCalls, bucketStart, outcomes.slowCalls());
         b.version = version + 1;
         b.updatedAt = now;
         b.newWrite(writeToken);
@@ -293,7 +347,8 @@ public final class CircuitSnapshot {
     @Override
     public boolean equals(Object o) {
         return o instanceof CircuitSnapshot s && circuitId.equals(s.circuitId) && state == s.state
-                && recentFailures.equals(s.recentFailures) && openedAt == s.openedAt
+                && recentFailures.equals(s.recentFailures) && recentCalls.equals(s.recentCalls)
+                && recentSlowCalls.equals(s.recentSlowCalls) && openedAt == s.openedAt
                 && retryAt == s.retryAt && consecutiveOpens == s.consecutiveOpens
                 && probeLeases.equals(s.probeLeases) && halfOpenSuccesses == s.halfOpenSuccesses
                 && version == s.version && updatedAt == s.updatedAt
@@ -310,6 +365,8 @@ public final class CircuitSnapshot {
     @Override
     public String toString() {
         return "CircuitSnapshot{" + circuitId + " " + state + " v" + version + ", recentFailures=" + recentFailures
+                + (recentCalls.isEmpty() ? "" : ", recentCalls=" + recentCalls)
+                + (recentSlowCalls.isEmpty() ? "" : ", recentSlowCalls=" + recentSlowCalls)
                 + ", openedAt=" + openedAt + ", retryAt=" + retryAt
                 + ", consecutiveOpens=" + consecutiveOpens + ", probeLeases=" + sortedProbeLeases()
                 + ", halfOpenSuccesses=" + halfOpenSuccesses + ", probeRevision=" + probeRevision + ", updatedAt=" + updatedAt
@@ -321,6 +378,8 @@ public final class CircuitSnapshot {
         private final String circuitId;
         private CircuitState state = CircuitState.CLOSED;
         private SortedMap<Long, Long> recentFailures = new TreeMap<>();
+        private SortedMap<Long, Long> recentCalls = new TreeMap<>();
+        private SortedMap<Long, Long> recentSlowCalls = new TreeMap<>();
         private long openedAt;
         private long retryAt;
         private int consecutiveOpens;
@@ -342,6 +401,16 @@ public final class CircuitSnapshot {
         /** Replaces every window bucket (bucket start, epoch ms → failures). */
         public Builder recentFailures(Map<Long, Long> value) {
             this.recentFailures = new TreeMap<>(value == null ? Map.of() : value);
+            return this;
+        }
+        /** Replaces every window bucket's call count (bucket start, epoch ms → calls). */
+        public Builder recentCalls(Map<Long, Long> value) {
+            this.recentCalls = new TreeMap<>(value == null ? Map.of() : value);
+            return this;
+        }
+        /** Replaces every window bucket's slow-call count (bucket start, epoch ms → slow calls). */
+        public Builder recentSlowCalls(Map<Long, Long> value) {
+            this.recentSlowCalls = new TreeMap<>(value == null ? Map.of() : value);
             return this;
         }
         public Builder openedAt(long value) { this.openedAt = value; return this; }
@@ -377,12 +446,9 @@ public final class CircuitSnapshot {
          *         slot is negative or has no lease
          */
         public CircuitSnapshot build() {
-            recentFailures.forEach((bucket, failures) -> {
-                if (bucket == null || bucket < 0 || failures == null || failures < 0) {
-                    throw new IllegalArgumentException("window bucket " + bucket + " of circuit " + circuitId
-                            + " must start at >= 0 and hold >= 0 failures, but holds " + failures);
-                }
-            });
+            requireValidBuckets("failures", recentFailures);
+            requireValidBuckets("calls", recentCalls);
+            requireValidBuckets("slow calls", recentSlowCalls);
             requireNotNegative("openedAt", openedAt);
             requireNotNegative("retryAt", retryAt);
             requireNotNegative("consecutiveOpens", consecutiveOpens);
@@ -397,6 +463,15 @@ public final class CircuitSnapshot {
                 }
             });
             return new CircuitSnapshot(this);
+        }
+
+        private void requireValidBuckets(String what, Map<Long, Long> buckets) {
+            buckets.forEach((bucket, n) -> {
+                if (bucket == null || bucket < 0 || n == null || n < 0) {
+                    throw new IllegalArgumentException("window bucket " + bucket + " of circuit " + circuitId
+                            + " must start at >= 0 and hold >= 0 " + what + ", but holds " + n);
+                }
+            });
         }
 
         private void requireNotNegative(String name, long value) {

@@ -33,14 +33,15 @@ public interface CircuitStateStore {
     boolean replace(long expectedVersion, CircuitSnapshot next);
 
     /**
-     * Atomically adds {@code failures} to the window bucket starting at {@code bucketStart} of a
-     * CLOSED circuit whose item exists and is still at {@code expectedVersion}, and drops the
-     * {@code expiredBuckets}. Sent at most once (a retried increment whose answer was lost would
-     * count twice). A circuit that has no item yet is created with {@link #replace} instead.
+     * Atomically adds {@code outcomes} (calls, failures, slow calls; a zero count adds nothing) to
+     * the window bucket starting at {@code bucketStart} of a CLOSED circuit whose item exists and is
+     * still at {@code expectedVersion}, and drops the {@code expiredBuckets}. Sent at most once (a
+     * retried increment whose answer was lost would count twice). A circuit that has no item yet is
+     * created with {@link #replace} instead.
      *
      * @return the state after the update, or empty if the episode changed
      */
-    Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
+    Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart, OutcomeCounts outcomes,
                                           Collection<Long> expiredBuckets, long now);
 
     /**

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * CLOSED: every call is permitted; failures are counted in time buckets of a sliding window, and
- * when the failures within the window reach the threshold the circuit trips. A success writes
- * nothing, which keeps the healthy path cheap.
+ * CLOSED: every call is permitted; outcomes are counted in time buckets of a sliding window, and
+ * when the window meets a threshold (the failure count, or with enough calls a failure or slow-call
+ * rate) the circuit trips. Without a rate threshold a success writes nothing, which keeps the
+ * healthy path cheap; with one, successes are batched like failures.
  */
 final class ClosedState implements StateRules {
 
@@ -31,43 +32,46 @@ final class ClosedState implements StateRules {
         return outcome.failureReason().map(reason -> countFailure(current, reason, now)).orElse(Step.DONE);
     }
 
-    /**
-     * Counts one failure into the window bucket of {@code now} (one atomic update that also drops
-     * buckets older than the window; the first failure of a circuit without an item creates it);
-     * when the failures within the window reach the threshold, trips. A count already at the
-     * threshold (a trip that did not land) trips on the next failure within the window, never on
-     * one after the window has passed.
-     */
+    /** Counts one failure at once (a probe's, or one that ends a HALF_OPEN episode); a call too, if calls count. */
     Step countFailure(CircuitSnapshot s, FailureReason reason, long now) {
-        return countFailures(s, 1, reason, now);
+        return countOutcomes(s, new OutcomeCounts(config.countsCalls() ? 1 : 0, 1, 0), reason, now);
     }
 
-    /** Like {@link #countFailure}, for {@code failures} failures at once (one instance's batch). */
-    Step countFailures(CircuitSnapshot s, long failures, FailureReason reason, long now) {
+    /**
+     * Counts {@code outcomes} (one instance's batch) into the window bucket of {@code now}: one atomic
+     * update that also drops buckets older than the window (the first write of a circuit without
+     * an item creates it). When the window then meets a threshold ({@link CircuitBreakerConfig#tripReason}),
+     * trips. A window already over a threshold (a trip that did not land) trips on the next write
+     * within the window, never on one after the window has passed.
+     *
+     * @param reason the last failure's reason, for the trip's log line (null if the batch has none)
+     */
+    Step countOutcomes(CircuitSnapshot s, OutcomeCounts outcomes, FailureReason reason, long now) {
         if (s.state() != CircuitState.CLOSED) {
             return Step.DONE; // the circuit moved on (opened or was forced): nothing left to count
         }
         long bucket = config.windowBucketStart(now);
         if (s.version() == 0) {
-            CircuitSnapshot created = s.createdWithFailures(bucket, failures, now);
+            CircuitSnapshot created = s.createdWithOutcomes(bucket, outcomes, now);
             return new Step.Write("create", store -> store.replace(0, created) ? Optional.of(created) : Optional.empty(),
                     false, counted -> tripIfReached(counted, reason, now), null, null, created);
         }
-        List<Long> expired = s.recentFailures().keySet().stream()
+        List<Long> expired = s.windowBuckets().stream()
                 .filter(start -> start + config.windowBucketMillis() <= now - config.failureWindow().toMillis())
                 .limit(MAX_EXPIRED_PER_WRITE).toList();
-        return Step.Write.update("add-failure",
-                store -> store.addFailures(s.circuitId(), s.version(), bucket, failures, expired, now),
+        return Step.Write.update("add-outcomes",
+                store -> store.addOutcomes(s.circuitId(), s.version(), bucket, outcomes, expired, now),
                 counted -> tripIfReached(counted, reason, now));
     }
 
-    private Step tripIfReached(CircuitSnapshot counted, FailureReason reason, long now) {
-        long failures = counted.failuresWithin(now, config.failureWindow().toMillis(), config.windowBucketMillis());
-        return failures >= config.failureThreshold() ? tripFor(counted, failures, reason, now) : Step.DONE;
+    /** The window's outcomes at {@code now} as {@code s} holds them. */
+    OutcomeCounts window(CircuitSnapshot s, long now) {
+        return s.outcomesWithin(now, config.failureWindow().toMillis(), config.windowBucketMillis());
     }
 
-    private Step.Write tripFor(CircuitSnapshot s, long failures, FailureReason reason, long now) {
-        return open.trip(s, failures + " failures within " + config.failureWindow().toMillis()
-                + " ms (last: " + reason + ")", now);
+    private Step tripIfReached(CircuitSnapshot counted, FailureReason reason, long now) {
+        String why = config.tripReason(window(counted, now));
+        return why == null ? Step.DONE
+                : open.trip(counted, why + (reason == null ? "" : " (last failure: " + reason + ")"), now);
     }
 }

@@ -58,6 +58,16 @@ final class GuardedListener implements CircuitBreakerListener {
         guard(() -> delegate.onStoreLatency(circuitId, operation, millis));
     }
 
+    @Override
+    public void onFlush(String circuitId, OutcomeCounts batch, OutcomeCounts window) {
+        guard(() -> delegate.onFlush(circuitId, batch, window));
+    }
+
+    @Override
+    public void onStaleDecision(String circuitId, long ageMillis) {
+        guard(() -> delegate.onStaleDecision(circuitId, ageMillis));
+    }
+
     private static void guard(Runnable hook) {
         try {
             hook.run();

@@ -15,11 +15,19 @@ public final class Permission {
     private final OptionalInt probeSlot;
     private final long probeLease;
     private final long retryAt;
+    /** When a CLOSED call was permitted (epoch ms, the issuer's clock): its duration tells a slow call. */
+    private final long permittedAt;
     /** The state machine that decided; null when nothing could decide (store down, FAIL_CLOSED). */
     private final StateMachine issuer;
 
     private Permission(boolean permitted, CircuitSnapshot snapshot, OptionalInt probeSlot, long probeLease,
                        long retryAt, StateMachine issuer) {
+        this(permitted, snapshot, probeSlot, probeLease, retryAt, issuer, 0);
+    }
+
+    private Permission(boolean permitted, CircuitSnapshot snapshot, OptionalInt probeSlot, long probeLease,
+                       long retryAt, StateMachine issuer, long permittedAt) {
+        this.permittedAt = permittedAt;
         this.permitted = permitted;
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         this.probeSlot = probeSlot;
@@ -28,9 +36,9 @@ public final class Permission {
         this.issuer = issuer;
     }
 
-    /** A call permitted in the snapshot's state (CLOSED or DISABLED). */
-    static Permission permit(CircuitSnapshot s, StateMachine issuer) {
-        return new Permission(true, s, OptionalInt.empty(), 0, 0, issuer);
+    /** A call permitted at {@code now} in the snapshot's state (CLOSED or DISABLED). */
+    static Permission permit(CircuitSnapshot s, StateMachine issuer, long now) {
+        return new Permission(true, s, OptionalInt.empty(), 0, 0, issuer, now);
     }
 
     /** A HALF_OPEN probe owning {@code slot} until {@code lease}. */
@@ -105,6 +113,11 @@ public final class Permission {
     public long retryAfterSeconds(long now) {
         long millis = Math.max(0, retryAt - now);
         return Math.max(1, (millis + 999) / 1000);
+    }
+
+    /** When the call was permitted (epoch ms), 0 for a probe or a rejection. */
+    long permittedAt() {
+        return permittedAt;
     }
 
     StateMachine issuer() {

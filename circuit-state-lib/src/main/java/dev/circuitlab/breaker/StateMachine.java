@@ -34,13 +34,15 @@ final class StateMachine {
 
     private volatile CachedState cache;
 
-    /** Failures this instance counted but has not written yet (one batch, flushed as one update). */
-    private volatile long pendingFailures;
+    /** Outcomes this instance counted but has not written yet (one batch, flushed as one update). */
+    private volatile OutcomeCounts pending = OutcomeCounts.NONE;
     /** When the oldest of them was counted (this instance's clock). */
     private long pendingSince;
     private FailureReason pendingReason;
-    /** When this instance last counted a failure (this instance's clock). */
+    /** When this instance last counted a failure or a slow call (this instance's clock). */
     private volatile long lastFailureAt = Long.MIN_VALUE;
+    /** After a failed refresh, the copy decides (if not too old) and no refresh is tried before this. */
+    private volatile long refreshNotBefore;
 
     private record CachedState(CircuitSnapshot snapshot, long readAt) { }
 
@@ -83,7 +85,7 @@ final class StateMachine {
         Step answer = run(current, decide,
                 lastRead -> new Step.Reject(lastRead, clock.millis() + config.probeLease().toMillis()));
         return switch (answer) {
-            case Step.Permit p -> Permission.permit(p.snapshot(), this);
+            case Step.Permit p -> Permission.permit(p.snapshot(), this, decidedAt[0]);
             case Step.Probe p -> clock.millis() - decidedAt[0] > config.probeLeaseMargin().toMillis()
                     // The claim took so long that the call could outlive the lease on a fast clock
                     // elsewhere: give the slot up to its lease rather than risk two probes at once.
@@ -96,16 +98,22 @@ final class StateMachine {
 
     /**
      * Records the outcome of a call this machine permitted, by the rules of the state it was
-     * permitted in. A failure in CLOSED joins this instance's batch, written as one update when the
-     * flush interval has passed or when the batch could make the window reach the threshold.
+     * permitted in. In CLOSED a failure joins this instance's batch (and, with a rate threshold, so
+     * does every call, slow or not), written as one update when the flush interval has passed or
+     * when the batch could make the window meet a threshold.
      *
      * @throws UnrecordedFailuresException if a batch could not be written (the caller counts it elsewhere)
      */
     void record(Permission permission, CallOutcome outcome) {
         long now = clock.millis();
         if (permission.state() == CircuitState.CLOSED) {
+            long calls = config.countsCalls() ? 1 : 0;
             if (!outcome.isSuccess()) {
-                addPending(1, outcome.failureReason().orElseThrow(), now);
+                addPending(new OutcomeCounts(calls, 1, 0), outcome.failureReason().orElseThrow(), now);
+            } else if (calls > 0) {
+                boolean slow = config.slowCallRateThreshold() > 0
+                        && now - permission.permittedAt() > config.slowCallDuration().toMillis();
+                addPending(new OutcomeCounts(1, 0, slow ? 1 : 0), null, now);
             }
             flushIfDue(now, permission.snapshot());
             return;
@@ -117,43 +125,48 @@ final class StateMachine {
     /** Counts failures the shared store could not take, if this (local) circuit is CLOSED. */
     void countFailures(long failures, FailureReason reason) {
         long now = clock.millis();
-        addPending(failures, reason, now);
+        addPending(new OutcomeCounts(config.countsCalls() ? failures : 0, failures, 0), reason, now);
         flushIfDue(now, reload());
     }
 
-    private synchronized void addPending(long failures, FailureReason reason, long now) {
-        lastFailureAt = now;
-        if (pendingFailures == 0) {
+    /** @param reason the failure's reason, null for a success */
+    private synchronized void addPending(OutcomeCounts outcomes, FailureReason reason, long now) {
+        if (outcomes.failures() > 0 || outcomes.slowCalls() > 0) {
+            lastFailureAt = now;
+        }
+        if (pending.isEmpty()) {
             pendingSince = now;
         }
-        pendingFailures += failures;
-        pendingReason = reason;
+        pending = pending.plus(outcomes);
+        if (reason != null) {
+            pendingReason = reason;
+        }
     }
 
     /**
-     * Writes the batch as one update if it is due: the flush interval has passed, or the failures
-     * this instance knows of in the window plus the batch reach the threshold (so one instance
-     * still trips on exactly the threshold-th failure). A batch that finds the circuit no longer
-     * CLOSED is dropped: calls that fail after a trip do not each write.
+     * Writes the batch as one update if it is due: the flush interval has passed, or the window this
+     * instance knows plus the batch meets a threshold (so one instance still trips on exactly the
+     * threshold-th failure). A batch that finds the circuit no longer CLOSED is dropped: calls that
+     * fail after a trip do not each write.
      */
     private void flushIfDue(long now, CircuitSnapshot basis) {
-        long failures;
+        OutcomeCounts batch;
         FailureReason reason;
         CircuitSnapshot known;
-        if (pendingFailures == 0) {
-            return; // the common case, without the lock: whoever adds a failure flushes after it
+        if (pending.isEmpty()) {
+            return; // the common case, without the lock: whoever adds an outcome flushes after it
         }
+        ClosedState closed = (ClosedState) rules.of(CircuitState.CLOSED);
         synchronized (this) {
-            if (pendingFailures == 0) {
+            if (pending.isEmpty()) {
                 return;
             }
             known = latestKnown(basis);
             if (known == null) {
                 known = reload();
             }
-            long inWindow = known.state() == CircuitState.CLOSED
-                    ? known.failuresWithin(now, config.failureWindow().toMillis(), config.windowBucketMillis()) : 0;
-            boolean reachesThreshold = inWindow + pendingFailures >= config.failureThreshold();
+            OutcomeCounts inWindow = known.state() == CircuitState.CLOSED ? closed.window(known, now) : OutcomeCounts.NONE;
+            boolean reachesThreshold = config.tripReason(inWindow.plus(pending)) != null;
             // The interval's flush waits this instance's jitter too: after a fleet-wide outage
             // begins, the instances' first batches do not all land in the same second.
             boolean intervalPassed = now - pendingSince >= config.flushInterval().toMillis()
@@ -161,25 +174,27 @@ final class StateMachine {
             if (!reachesThreshold && !intervalPassed) {
                 return;
             }
-            failures = pendingFailures;
+            batch = pending;
             reason = pendingReason;
-            pendingFailures = 0;
-            if (!reachesThreshold && !config.refreshInterval().isZero() && cache != null
-                    && cache.readAt() < pendingSince) {
+            pending = OutcomeCounts.NONE;
+            if (!reachesThreshold && batch.failures() + batch.slowCalls() > 0 && !config.refreshInterval().isZero()
+                    && cache != null && cache.readAt() < pendingSince) {
                 // Not urgent, and the copy predates these failures: look first (half a read unit),
                 // so that once the circuit has tripped the batch is dropped instead of written.
                 known = remember(timed("load", () -> store.loadRecent(circuitId)));
             }
         }
         if (known.state() != CircuitState.CLOSED) {
-            return; // the circuit already moved on: these failures change nothing
+            return; // the circuit already moved on: these outcomes change nothing
         }
-        ClosedState closed = (ClosedState) rules.of(CircuitState.CLOSED);
         try {
-            run(known, s -> closed.countFailures(s, failures, reason, now), lastRead -> Step.DONE);
+            run(known, s -> closed.countOutcomes(s, batch, reason, now), lastRead -> Step.DONE);
         } catch (CircuitStateStoreException e) {
-            throw new UnrecordedFailuresException(failures, reason, e);
+            throw new UnrecordedFailuresException(batch.failures(), reason, e);
         }
+        CachedState after = cache;
+        events.onFlush(circuitId, batch, after == null || after.snapshot().state() != CircuitState.CLOSED
+                ? OutcomeCounts.NONE : closed.window(after.snapshot(), now));
     }
 
     /** The newer of this instance's copy and {@code other} (null if neither). */
@@ -359,14 +374,36 @@ final class StateMachine {
             if (s.state() == CircuitState.CLOSED && now - c.readAt() < closedFor) {
                 return s;
             }
+            if (s.state() == CircuitState.CLOSED && now < refreshNotBefore && isUsableWhenStale(c, now)) {
+                events.onStaleDecision(circuitId, now - c.readAt());
+                return s; // the last refresh failed a moment ago: do not ask again on every call
+            }
         }
         if (cacheMillis == 0) {
             return reload(); // no copy: each call decides on the current state
         }
         // A refresh: an eventually consistent read is enough, since every write is conditional (a
         // stale read costs a lost race and a strongly consistent re-read, never a wrong write).
-        CircuitSnapshot recent = timed("load", () -> store.loadRecent(circuitId));
+        CircuitSnapshot recent;
+        try {
+            recent = timed("load", () -> store.loadRecent(circuitId));
+        } catch (CircuitStateStoreException e) {
+            // Throttled or failing: a CLOSED copy not older than the staleness bound still decides,
+            // without the caller waiting for the SDK's back-off; an older one falls back as any store error.
+            if (c == null || c.snapshot().state() != CircuitState.CLOSED || !isUsableWhenStale(c, now)) {
+                throw e;
+            }
+            refreshNotBefore = now + CircuitBreaker.STORE_RETRY_INTERVAL.toMillis();
+            events.onStoreError(circuitId, "refresh", e);
+            events.onStaleDecision(circuitId, now - c.readAt());
+            return c.snapshot();
+        }
         return remember(recent);
+    }
+
+    /** Whether a CLOSED copy may still decide when a refresh fails: read within {@link CircuitBreakerConfig#maxStaleness()}. */
+    private boolean isUsableWhenStale(CachedState c, long now) {
+        return now - c.readAt() < config.maxStaleness().toMillis();
     }
 
     private <T> T timed(String operation, Supplier<T> call) {

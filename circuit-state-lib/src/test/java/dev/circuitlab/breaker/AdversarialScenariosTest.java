@@ -166,7 +166,7 @@ class AdversarialScenariosTest {
         clock.advance(Duration.ofMillis(59_999));
         Permission pa = a.acquirePermission();
         Permission pb = b.acquirePermission();
-        hooked.afterNext(HookedStore.Request.ADD_FAILURES, () -> {
+        hooked.afterNext(HookedStore.Request.ADD_OUTCOMES, () -> {
             clock.advance(Duration.ofMillis(1));
             a.onResult(pa, failure());
         });

@@ -25,6 +25,24 @@ class CircuitBreakerConfigTest {
         assertEquals(Duration.ofSeconds(3), c.probeLease(), "probe lease defaults to call timeout + clock skew + 0.5 s");
         assertEquals(Duration.ofSeconds(5), c.refreshInterval());
         assertEquals(StoreFailurePolicy.FAIL_OPEN, c.storeFailurePolicy());
+        assertEquals(0, c.failureRateThreshold(), "rates are off by default: the count decides");
+        assertEquals(0, c.slowCallRateThreshold());
+        assertEquals(100, c.minimumCalls());
+        assertEquals(Duration.ofSeconds(1), c.slowCallDuration());
+        assertEquals(false, c.countsCalls(), "without a rate threshold, successes are not counted");
+    }
+
+    @Test
+    void theTripRuleUsesTheCountBelowTheMinimumCallsAndTheRatesAboveIt() {
+        CircuitBreakerConfig c = CircuitBreakerConfig.builder().failureRateThreshold(50).slowCallRateThreshold(80)
+                .minimumCalls(10).build();
+        assertEquals(null, c.tripReason(new OutcomeCounts(9, 4, 0)));
+        assertTrue(c.tripReason(new OutcomeCounts(9, 5, 0)).startsWith("5 failures"), "9 calls < 10: the count decides");
+        assertEquals(null, c.tripReason(new OutcomeCounts(1_000, 499, 799)), "49.9 % and 79.9 %");
+        assertTrue(c.tripReason(new OutcomeCounts(1_000, 500, 0)).startsWith("50.0 % of 1000 calls failed"));
+        assertTrue(c.tripReason(new OutcomeCounts(1_000, 0, 800)).startsWith("80.0 % of 1000 calls took over 1000 ms"));
+        assertEquals(null, CircuitBreakerConfig.defaults().tripReason(new OutcomeCounts(0, 4, 0)));
+        assertTrue(CircuitBreakerConfig.defaults().tripReason(new OutcomeCounts(0, 5, 0)) != null);
     }
 
     @Test
@@ -41,7 +59,11 @@ class CircuitBreakerConfigTest {
                 Map.entry("CIRCUIT_PROBE_LEASE_MS", "900"),
                 Map.entry("CIRCUIT_MAX_CLOCK_SKEW_MS", "50"),
                 Map.entry("CIRCUIT_REFRESH_INTERVAL_MS", "250"),
-                Map.entry("CIRCUIT_STORE_FAILURE_POLICY", "fail_closed")));
+                Map.entry("CIRCUIT_STORE_FAILURE_POLICY", "fail_closed"),
+                Map.entry("CIRCUIT_FAILURE_RATE_THRESHOLD", "25.5"),
+                Map.entry("CIRCUIT_MINIMUM_CALLS", "40"),
+                Map.entry("CIRCUIT_SLOW_CALL_DURATION_MS", "300"),
+                Map.entry("CIRCUIT_SLOW_CALL_RATE_THRESHOLD", "60")));
         assertEquals(3, c.failureThreshold());
         assertEquals(Duration.ofSeconds(10), c.failureWindow());
         assertEquals(Duration.ofMillis(1500), c.openDuration());
@@ -54,6 +76,10 @@ class CircuitBreakerConfigTest {
         assertEquals(Duration.ofMillis(50), c.maxClockSkew());
         assertEquals(Duration.ofMillis(250), c.refreshInterval());
         assertEquals(StoreFailurePolicy.FAIL_CLOSED, c.storeFailurePolicy());
+        assertEquals(25.5, c.failureRateThreshold());
+        assertEquals(40, c.minimumCalls());
+        assertEquals(Duration.ofMillis(300), c.slowCallDuration());
+        assertEquals(60, c.slowCallRateThreshold());
     }
 
     @Test
@@ -80,6 +106,12 @@ class CircuitBreakerConfigTest {
             "CIRCUIT_REFRESH_INTERVAL_MS, -1",
             "CIRCUIT_MAX_CLOCK_SKEW_MS, -1",
             "CIRCUIT_STORE_FAILURE_POLICY, FAIL_SOMETIMES",
+            "CIRCUIT_FAILURE_RATE_THRESHOLD, 101",
+            "CIRCUIT_FAILURE_RATE_THRESHOLD, -1",
+            "CIRCUIT_FAILURE_RATE_THRESHOLD, half",
+            "CIRCUIT_MINIMUM_CALLS, 0",
+            "CIRCUIT_SLOW_CALL_DURATION_MS, 0",
+            "CIRCUIT_SLOW_CALL_RATE_THRESHOLD, NaN",
     })
     void rejectsBadEnvironmentValuesNamingTheVariableAndValue(String name, String value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -142,7 +174,19 @@ class CircuitBreakerConfigTest {
                 "CIRCUIT_OPEN_BACKOFF_MULTIPLIER", "CIRCUIT_MAX_OPEN_DURATION_MS", "CIRCUIT_HALF_OPEN_PROBES",
                 "CIRCUIT_SUCCESS_THRESHOLD", "CIRCUIT_CALL_TIMEOUT_MS", "CIRCUIT_PROBE_LEASE_MS",
                 "CIRCUIT_MAX_CLOCK_SKEW_MS", "CIRCUIT_REFRESH_INTERVAL_MS", "CIRCUIT_FLUSH_INTERVAL_MS",
-                "CIRCUIT_STORE_FAILURE_POLICY"), CircuitBreakerConfig.environmentVariables());
+                "CIRCUIT_STORE_FAILURE_POLICY", "CIRCUIT_FAILURE_RATE_THRESHOLD", "CIRCUIT_MINIMUM_CALLS",
+                "CIRCUIT_SLOW_CALL_DURATION_MS", "CIRCUIT_SLOW_CALL_RATE_THRESHOLD"), CircuitBreakerConfig.environmentVariables());
+    }
+
+    @Test
+    void aSlowCallDurationNotBelowTheCallTimeoutIsRejectedWhenSlowCallsCount() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitBreakerConfig.fromEnvironment(
+                Map.of("CIRCUIT_SLOW_CALL_RATE_THRESHOLD", "50", "CIRCUIT_SLOW_CALL_DURATION_MS", "2000")));
+        assertEquals("CIRCUIT_SLOW_CALL_DURATION_MS ('2000') must be < CIRCUIT_CALL_TIMEOUT_MS ('2000') when "
+                + "CIRCUIT_SLOW_CALL_RATE_THRESHOLD is set: no successful call could be slow", e.getMessage());
+        // Without a slow-call rate threshold the duration is unused, so it is not checked against the timeout.
+        assertEquals(Duration.ofSeconds(5), CircuitBreakerConfig.fromEnvironment(
+                Map.of("CIRCUIT_SLOW_CALL_DURATION_MS", "5000")).slowCallDuration());
     }
 
     @Test

@@ -504,6 +504,169 @@ abstract class CircuitBreakerContract {
         assertTrue(s.failureCount() >= 20, "the count that tripped: " + s.failureCount());
     }
 
+    // ------------------------------------------------------------ rate thresholds
+
+    private CircuitBreakerConfig.Builder rated() {
+        return policy().failureRateThreshold(50).minimumCalls(10).failureThreshold(5);
+    }
+
+    private static void slowSuccess(CircuitBreaker b, MutableClock clock, Duration took) {
+        Permission p = b.acquirePermission();
+        assertTrue(p.permitted(), "expected a permitted call but the circuit was " + p.state());
+        clock.advance(took);
+        b.onResult(p, CallOutcome.success());
+    }
+
+    /** With enough calls in the window, the failure rate decides: 6 of 12 is 50 %, and trips; 5 of 11 did not. */
+    @Test
+    void aFailureRateTripsOnceItIsReachedWithTheMinimumCalls() {
+        CircuitBreaker b = breaker(rated().failureThreshold(1_000).build());
+        for (int i = 0; i < 6; i++) {
+            succeed(b);
+        }
+        for (int i = 1; i <= 5; i++) {
+            fail(b);
+            assertEquals(CircuitState.CLOSED, b.snapshot().state(), i + " of " + (6 + i) + " failed");
+        }
+        fail(b);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.OPEN, s.state());
+        assertEquals(new OutcomeCounts(12, 6, 0), s.outcomesWithin(clock.millis(), 60_000, 6_000));
+        assertTrue(s.lastTransition().reason().contains("50.0 % of 12 calls failed"), s.lastTransition().reason());
+        assertEquals(1, listener.transitionsTo(CircuitState.OPEN));
+    }
+
+    /** Above the minimum calls a low rate does not trip, however many failures: 0.5 % noise at scale. */
+    @Test
+    void aboveTheMinimumCallsALowFailureRateDoesNotTripWhateverTheCount() {
+        CircuitBreaker b = breaker(rated().build());
+        for (int i = 0; i < 100; i++) {
+            succeed(b);
+        }
+        for (int i = 0; i < 10; i++) {
+            fail(b);
+        }
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.CLOSED, s.state(), "10 of 110 calls (9 %) against 50 %, though 10 >= the count of 5");
+        assertEquals(new OutcomeCounts(110, 10, 0), s.outcomesWithin(clock.millis(), 60_000, 6_000));
+    }
+
+    /** Below the minimum calls the count decides: a low-traffic circuit still trips on its fifth failure. */
+    @Test
+    void belowTheMinimumCallsTheFailureCountDecides() {
+        CircuitBreaker b = breaker(rated().minimumCalls(100).build());
+        for (int i = 0; i < 20; i++) {
+            succeed(b);
+        }
+        for (int i = 0; i < 4; i++) {
+            fail(b);
+        }
+        assertEquals(CircuitState.CLOSED, b.snapshot().state());
+        fail(b);
+        assertEquals(CircuitState.OPEN, b.snapshot().state(), "25 calls < 100: the fifth failure trips");
+    }
+
+    /** Successes slower than the slow-call duration count as slow; their rate trips like the failure rate. */
+    @Test
+    void slowCallsTripOnTheSlowCallRate() {
+        CircuitBreaker b = breaker(policy().slowCallRateThreshold(50).slowCallDuration(Duration.ofSeconds(1))
+                .minimumCalls(4).failureThreshold(1_000).build());
+        slowSuccess(b, clock, Duration.ofMillis(10));
+        slowSuccess(b, clock, Duration.ofMillis(1_000)); // not over the duration: not slow
+        slowSuccess(b, clock, Duration.ofMillis(1_001));
+        assertEquals(CircuitState.CLOSED, b.snapshot().state(), "3 calls, below the minimum of 4");
+        slowSuccess(b, clock, Duration.ofMillis(1_500));
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.OPEN, s.state(), "2 of 4 slow: 50 %");
+        assertEquals(new OutcomeCounts(4, 0, 2), s.outcomesWithin(clock.millis(), 60_000, 6_000));
+        assertTrue(s.lastTransition().reason().contains("took over 1000 ms"), s.lastTransition().reason());
+    }
+
+    /** Without a rate threshold a success writes nothing and no call is counted (the healthy path stays free). */
+    @Test
+    void withoutARateThresholdSuccessesAreNotCounted() {
+        CircuitBreaker b = breaker(policy().build());
+        succeed(b);
+        fail(b);
+        succeed(b);
+        assertEquals(new OutcomeCounts(0, 1, 0), b.snapshot().outcomesWithin(clock.millis(), 60_000, 6_000));
+        assertTrue(b.snapshot().recentCalls().isEmpty());
+    }
+
+    /** With a rate threshold successes are batched like failures: one update per flush interval, none before. */
+    @Test
+    void withARateThresholdSuccessesAreBatchedAndWrittenOncePerFlushInterval() {
+        CircuitBreaker b = breaker(rated().flushInterval(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL).build());
+        for (int i = 0; i < 50; i++) {
+            succeed(b);
+        }
+        assertTrue(b.snapshot().recentCalls().isEmpty(), "held in the batch");
+        assertTrue(listener.flushedBatches.isEmpty());
+        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL);
+        succeed(b); // its decision flushes the 50; its own outcome starts the next batch
+        assertEquals(new OutcomeCounts(50, 0, 0), b.snapshot().outcomesWithin(clock.millis(), 60_000, 6_000));
+        assertEquals(List.of(new OutcomeCounts(50, 0, 0)), listener.flushedBatches, "one update for all 50");
+    }
+
+    /**
+     * Many instances and threads, mixed outcomes, aggregation on: every outcome is counted exactly
+     * once in the shared window (never above what was reported, and, with no store fault, never below).
+     */
+    @RepeatedTest(2)
+    void concurrentOutcomesWithARateThresholdAreCountedExactly() throws Exception {
+        // Thresholds out of reach: this test is about the counts, which the window must hold exactly.
+        CircuitBreakerConfig config = rated().failureRateThreshold(100).minimumCalls(1_000_000).failureThreshold(1_000_000)
+                .flushInterval(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL).build();
+        List<CircuitBreaker> instances = instances(config);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        runTogether(i -> {
+            CircuitBreaker b = instances.get(i);
+            for (int k = 0; k < 20; k++) {
+                Permission p = b.acquirePermission();
+                assertTrue(p.permitted());
+                boolean failed = (i + k) % 3 == 0;
+                b.onResult(p, failed ? CallOutcome.failure(FailureReason.ERROR) : CallOutcome.success());
+                calls.incrementAndGet();
+                if (failed) {
+                    failures.incrementAndGet();
+                }
+            }
+            return null;
+        });
+        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL.plus(CircuitBreaker.MAX_WAKE_JITTER));
+        instances.forEach(CircuitBreaker::acquirePermission); // flushes what is still held
+        CircuitSnapshot s = instances.get(0).snapshot();
+        assertEquals(CircuitState.CLOSED, s.state());
+        assertEquals(new OutcomeCounts(calls.get(), failures.get(), 0), s.outcomesWithin(clock.millis(), 60_000, 6_000));
+        assertEquals(0, listener.storeErrors.get());
+    }
+
+    /**
+     * A refresh that fails (a throttled item) costs the caller nothing: its copy, within the
+     * staleness bound, decides, and the stale decision is reported. Beyond the bound the
+     * store-failure policy decides again, as for any store error.
+     */
+    @Test
+    void aFailedRefreshDecidesFromTheCopyWithinTheStalenessBound() {
+        HookedStore hooked = new HookedStore(store());
+        CircuitBreakerConfig config = policy().refreshInterval(Duration.ofSeconds(5)).build();
+        CircuitBreaker b = TestBreakers.create(circuitId, config, hooked, clock, listener);
+        assertTrue(b.acquirePermission().permitted());
+        hooked.fail(HookedStore.Request.REFRESH);
+        clock.advance(Duration.ofSeconds(5));
+        Permission p = b.acquirePermission();
+        assertTrue(p.permitted() && !p.local(), "the 5 s old CLOSED copy decides: " + p);
+        assertEquals(1, listener.staleDecisions.get());
+        clock.advance(Duration.ofMillis(500));
+        assertTrue(b.acquirePermission().permitted());
+        assertEquals(2, listener.staleDecisions.get(), "no new refresh within the retry interval; the copy decides");
+        clock.advance(Duration.ofSeconds(5));
+        Permission beyond = b.acquirePermission();
+        assertTrue(beyond.local(), "10.5 s > twice the refresh interval: the local fallback decides: " + beyond);
+        assertEquals(2, listener.staleDecisions.get());
+    }
+
     // ------------------------------------------------------------ regressions: each once a defect
 
     /**
@@ -538,7 +701,7 @@ abstract class CircuitBreakerContract {
     @Test
     void failClosedLetsOneCallThroughPerRetryIntervalWhileWritesFail() {
         HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
-                HookedStore.Request.ADD_FAILURES);
+                HookedStore.Request.ADD_OUTCOMES);
         CircuitBreaker b = TestBreakers.create(circuitId,
                 policy().storeFailurePolicy(StoreFailurePolicy.FAIL_CLOSED).build(), hooked, clock, listener);
         int permitted = 0;
@@ -561,7 +724,7 @@ abstract class CircuitBreakerContract {
     @Test
     void failOpenTripsThisInstanceWhileWritesFailAndReadsWork() {
         HookedStore hooked = new HookedStore(store()).fail(HookedStore.Request.REPLACE,
-                HookedStore.Request.ADD_FAILURES);
+                HookedStore.Request.ADD_OUTCOMES);
         CircuitBreaker b = TestBreakers.create(circuitId, policy().build(), hooked, clock, listener);
         int permitted = 0;
         for (int call = 0; call < 20; call++) { // 20 s: within the local breaker's 30 s open duration

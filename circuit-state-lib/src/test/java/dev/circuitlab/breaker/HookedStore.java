@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 final class HookedStore implements CircuitStateStore {
 
     /** The store's requests, one per method. */
-    enum Request { LOAD, REPLACE, ADD_FAILURES, CLAIM_PROBE, PROBE_SUCCESS }
+    enum Request { LOAD, REFRESH, REPLACE, ADD_OUTCOMES, CLAIM_PROBE, PROBE_SUCCESS }
 
     private final CircuitStateStore delegate;
     private final Map<Request, Runnable> before = new ConcurrentHashMap<>();
@@ -73,16 +73,22 @@ final class HookedStore implements CircuitStateStore {
         return send(Request.LOAD, () -> delegate.load(circuitId));
     }
 
+    /** An instance's refresh (the eventually consistent read), apart from the strongly consistent one. */
+    @Override
+    public CircuitSnapshot loadRecent(String circuitId) {
+        return send(Request.REFRESH, () -> delegate.loadRecent(circuitId));
+    }
+
     @Override
     public boolean replace(long expectedVersion, CircuitSnapshot next) {
         return send(Request.REPLACE, () -> delegate.replace(expectedVersion, next));
     }
 
     @Override
-    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
-                                                 java.util.Collection<Long> expiredBuckets, long now) {
-        return send(Request.ADD_FAILURES,
-                () -> delegate.addFailures(circuitId, expectedVersion, bucketStart, failures, expiredBuckets, now));
+    public Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart,
+                                                 OutcomeCounts outcomes, java.util.Collection<Long> expiredBuckets, long now) {
+        return send(Request.ADD_OUTCOMES,
+                () -> delegate.addOutcomes(circuitId, expectedVersion, bucketStart, outcomes, expiredBuckets, now));
     }
 
     @Override

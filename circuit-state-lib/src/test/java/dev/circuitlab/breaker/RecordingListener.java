@@ -13,6 +13,18 @@ final class RecordingListener implements CircuitBreakerListener {
     final AtomicInteger storeErrors = new AtomicInteger();
     final AtomicInteger conflicts = new AtomicInteger();
     final AtomicInteger rejected = new AtomicInteger();
+    final List<OutcomeCounts> flushedBatches = new CopyOnWriteArrayList<>();
+    final AtomicInteger staleDecisions = new AtomicInteger();
+
+    @Override
+    public void onFlush(String circuitId, OutcomeCounts batch, OutcomeCounts window) {
+        flushedBatches.add(batch);
+    }
+
+    @Override
+    public void onStaleDecision(String circuitId, long ageMillis) {
+        staleDecisions.incrementAndGet();
+    }
 
     @Override
     public void onTransition(String circuitId, Transition transition) {

@@ -67,7 +67,7 @@ class SharedStateRefreshTest {
         AtomicReference<Permission> seenByOtherThread = new AtomicReference<>();
         // Thread 1's read of v1 CLOSED returns; before it is cached, thread 2 (simulated inline)
         // records a failure that trips the circuit (v2 OPEN) and is rejected on the cached OPEN.
-        hooked.afterNext(HookedStore.Request.LOAD, () -> {
+        hooked.afterNext(HookedStore.Request.REFRESH, () -> {
             Permission p = b.acquirePermission();
             b.onResult(p, FAILURE);
             seenByOtherThread.set(b.acquirePermission());

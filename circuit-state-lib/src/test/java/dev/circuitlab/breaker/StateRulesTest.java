@@ -45,11 +45,11 @@ class StateRulesTest {
     void closedCountsAFailureIntoItsBucketWithOneUpdateAndTripsAtTheThreshold() {
         CircuitSnapshot s = circuit(CircuitState.CLOSED).recentFailures(Map.of(bucket(NOW - 1000), 1L)).build();
         Step.Write add = assertInstanceOf(Step.Write.class, RULES.of(CircuitState.CLOSED).record(null, s, FAILURE, NOW));
-        assertEquals("add-failure", add.operation());
+        assertEquals("add-outcomes", add.operation());
         assertNull(add.ifLost(), "a lost update reads again and counts on the fresh state");
-        assertSame(Step.DONE, add.onWin().apply(s.withFailuresAdded(bucket(NOW), 1, java.util.List.of(), NOW)));
+        assertSame(Step.DONE, add.onWin().apply(s.withOutcomesAdded(bucket(NOW), OutcomeCounts.ofFailures(1), java.util.List.of(), NOW)));
         Step.Write trip = assertInstanceOf(Step.Write.class,
-                add.onWin().apply(s.withFailuresAdded(bucket(NOW), 2, java.util.List.of(), NOW)));
+                add.onWin().apply(s.withOutcomesAdded(bucket(NOW), OutcomeCounts.ofFailures(2), java.util.List.of(), NOW)));
         assertEquals("trip", trip.operation());
         assertEquals(true, trip.transition());
     }
@@ -71,7 +71,7 @@ class StateRulesTest {
         assertEquals(4, s.failuresWithin(NOW, 60_000, CONFIG.windowBucketMillis()), "the hour-old bucket does not count");
         assertEquals(11, s.failureCount(), "the stored buckets, expired ones included until an update removes them");
         Step.Write add = (Step.Write) ((ClosedState) RULES.of(CircuitState.CLOSED)).countFailure(s, FailureReason.ERROR, NOW);
-        CircuitSnapshot written = s.withFailuresAdded(bucket(NOW), 1, java.util.List.of(bucket(NOW - 3_600_000)), NOW);
+        CircuitSnapshot written = s.withOutcomesAdded(bucket(NOW), OutcomeCounts.ofFailures(1), java.util.List.of(bucket(NOW - 3_600_000)), NOW);
         assertEquals("trip", ((Step.Write) add.onWin().apply(written)).operation(), "4 + 1 within the window: threshold 3");
     }
 
@@ -79,7 +79,7 @@ class StateRulesTest {
     void aCountLeftFromAnOldWindowNeverTripsOnOneLateFailure() {
         CircuitSnapshot old = circuit(CircuitState.CLOSED).recentFailures(Map.of(bucket(NOW - 3_600_000), 3L)).build();
         Step.Write add = (Step.Write) ((ClosedState) RULES.of(CircuitState.CLOSED)).countFailure(old, FailureReason.ERROR, NOW);
-        CircuitSnapshot written = old.withFailuresAdded(bucket(NOW), 1, java.util.List.of(bucket(NOW - 3_600_000)), NOW);
+        CircuitSnapshot written = old.withOutcomesAdded(bucket(NOW), OutcomeCounts.ofFailures(1), java.util.List.of(bucket(NOW - 3_600_000)), NOW);
         assertSame(Step.DONE, add.onWin().apply(written));
         assertEquals(Map.of(bucket(NOW), 1L), written.recentFailures(), "the expired bucket is removed by the same update");
     }
@@ -158,7 +158,7 @@ class StateRulesTest {
         CircuitSnapshot probed = circuit(CircuitState.HALF_OPEN).build();
         CircuitSnapshot closedSince = circuit(CircuitState.CLOSED).version(8).build();
         Step step = RULES.of(CircuitState.HALF_OPEN).record(Permission.probe(probed, 0, LEASE, null), closedSince, FAILURE, NOW);
-        assertEquals("add-failure", ((Step.Write) step).operation());
+        assertEquals("add-outcomes", ((Step.Write) step).operation());
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A listener that throws from every hook never changes a decision and never escapes
  * {@code acquirePermission()}, {@code onResult()} or {@code execute()}. One script walks every
- * path that calls a hook — decisions, outcomes, transitions, lost races (item creation, add-failure,
+ * path that calls a hook — decisions, outcomes, transitions, lost races (item creation, add-outcomes,
  * open-to-half-open, probe claim), store errors and the local fallback — once with a quiet listener
  * and once with a throwing one; the decisions and the stored state must be the same.
  */
@@ -63,7 +63,7 @@ class ThrowingListenerTest {
         Permission pb = note(decisions, b.acquirePermission());
         storeA.beforeNext(HookedStore.Request.REPLACE, () -> b.onResult(pb, failure));
         a.onResult(pa, failure);
-        // An add-failure race: a's snapshot is stale once b's third failure trips the circuit.
+        // An add-outcomes race: a's snapshot is stale once b's third failure trips the circuit.
         Permission pa2 = note(decisions, a.acquirePermission());
         b.onResult(note(decisions, b.acquirePermission()), failure); // the third failure trips
         a.onResult(pa2, failure); // counted against a stale episode: no longer CLOSED, nothing to count

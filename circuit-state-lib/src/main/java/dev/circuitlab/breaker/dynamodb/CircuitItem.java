@@ -22,6 +22,10 @@ final class CircuitItem {
     static final String STATE = "state";
     /** Failures per window bucket: ISO-8601 bucket start → count (a map, so one update adds to one key). */
     static final String RECENT_FAILURES = "recentFailures";
+    /** Calls per window bucket, same keys (written only when a rate threshold is configured). */
+    static final String RECENT_CALLS = "recentCalls";
+    /** Slow successful calls per window bucket, same keys (only with a rate threshold). */
+    static final String RECENT_SLOW_CALLS = "recentSlowCalls";
     static final String OPENED_AT = "openedAt";
     static final String RETRY_AT = "retryAt";
     static final String CONSECUTIVE_OPENS = "consecutiveOpens";
@@ -46,6 +50,10 @@ final class CircuitItem {
             .addAttribute(String.class, a -> a.name(STATE).getter(i -> i.state).setter((i, v) -> i.state = v))
             .addAttribute(EnhancedType.mapOf(String.class, Long.class),
                     a -> a.name(RECENT_FAILURES).getter(i -> i.recentFailures).setter((i, v) -> i.recentFailures = v))
+            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                    a -> a.name(RECENT_CALLS).getter(i -> i.recentCalls).setter((i, v) -> i.recentCalls = v))
+            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                    a -> a.name(RECENT_SLOW_CALLS).getter(i -> i.recentSlowCalls).setter((i, v) -> i.recentSlowCalls = v))
             .addAttribute(Long.class, a -> a.name(OPENED_AT).getter(i -> i.openedAt).setter((i, v) -> i.openedAt = v))
             .addAttribute(Long.class, a -> a.name(RETRY_AT).getter(i -> i.retryAt).setter((i, v) -> i.retryAt = v))
             .addAttribute(Integer.class, a -> a.name(CONSECUTIVE_OPENS).getter(i -> i.consecutiveOpens).setter((i, v) -> i.consecutiveOpens = v))
@@ -67,6 +75,8 @@ final class CircuitItem {
     String circuitId;
     String state;
     Map<String, Long> recentFailures;
+    Map<String, Long> recentCalls;
+    Map<String, Long> recentSlowCalls;
     Long openedAt;
     Long retryAt;
     Integer consecutiveOpens;
@@ -84,9 +94,9 @@ final class CircuitItem {
         CircuitItem i = new CircuitItem();
         i.circuitId = s.circuitId();
         i.state = s.state().name();
-        Map<String, Long> window = new HashMap<>();
-        s.recentFailures().forEach((bucket, failures) -> window.put(bucketKey(bucket), failures));
-        i.recentFailures = window;
+        i.recentFailures = keyed(s.recentFailures());
+        i.recentCalls = keyed(s.recentCalls());
+        i.recentSlowCalls = keyed(s.recentSlowCalls());
         i.openedAt = s.openedAt();
         i.retryAt = s.retryAt();
         i.consecutiveOpens = s.consecutiveOpens();
@@ -119,10 +129,6 @@ final class CircuitItem {
         if (probeLeases != null) {
             probeLeases.forEach((slot, expiry) -> leases.put(Integer.valueOf(slot), expiry));
         }
-        Map<Long, Long> buckets = new HashMap<>();
-        if (recentFailures != null) {
-            recentFailures.forEach((key, failures) -> buckets.put(Instant.parse(key).toEpochMilli(), failures));
-        }
         Map<Integer, String> owners = new HashMap<>();
         if (probeOwners != null) {
             probeOwners.forEach((slot, owner) -> owners.put(Integer.valueOf(slot), owner));
@@ -135,7 +141,9 @@ final class CircuitItem {
         }
         return CircuitSnapshot.builder(circuitId)
                 .state(state == null ? CircuitState.CLOSED : CircuitState.valueOf(state))
-                .recentFailures(buckets)
+                .recentFailures(buckets(recentFailures))
+                .recentCalls(buckets(recentCalls))
+                .recentSlowCalls(buckets(recentSlowCalls))
                 .openedAt(n(openedAt))
                 .retryAt(n(retryAt))
                 .consecutiveOpens((int) n(consecutiveOpens))
@@ -151,7 +159,21 @@ final class CircuitItem {
                 .build();
     }
 
-    /** A window bucket's key in {@code recentFailures}: its start as ISO-8601, readable in the console. */
+    private static Map<String, Long> keyed(Map<Long, Long> buckets) {
+        Map<String, Long> keyed = new HashMap<>();
+        buckets.forEach((bucket, n) -> keyed.put(bucketKey(bucket), n));
+        return keyed;
+    }
+
+    private static Map<Long, Long> buckets(Map<String, Long> keyed) {
+        Map<Long, Long> buckets = new HashMap<>();
+        if (keyed != null) {
+            keyed.forEach((key, n) -> buckets.put(Instant.parse(key).toEpochMilli(), n));
+        }
+        return buckets;
+    }
+
+    /** A window bucket's key in the window maps: its start as ISO-8601, readable in the console. */
     static String bucketKey(long bucketStart) {
         return Instant.ofEpochMilli(bucketStart).toString();
     }

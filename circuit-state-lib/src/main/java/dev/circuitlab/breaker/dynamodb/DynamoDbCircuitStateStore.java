@@ -3,7 +3,9 @@ package dev.circuitlab.breaker.dynamodb;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.CIRCUIT_ID;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.HALF_OPEN_SUCCESSES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_REVISION;
+import static dev.circuitlab.breaker.dynamodb.CircuitItem.RECENT_CALLS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.RECENT_FAILURES;
+import static dev.circuitlab.breaker.dynamodb.CircuitItem.RECENT_SLOW_CALLS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_LEASES;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.PROBE_OWNERS;
 import static dev.circuitlab.breaker.dynamodb.CircuitItem.STATE;
@@ -14,6 +16,7 @@ import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.UnreadableCircuitItemException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -97,7 +100,10 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
                 .orElseGet(() -> CircuitSnapshot.initial(circuitId));
     }
 
-    /** An eventually consistent GetItem: half a read unit, and it may miss the last second of writes. */
+    /**
+     * An eventually consistent GetItem: half a read unit, and it may miss the last second of writes.
+     * Sent without SDK retries (a failed refresh leaves the decision to the caller's copy).
+     */
     @Override
     public CircuitSnapshot loadRecent(String circuitId) {
         return loadItem(circuitId, false).map(DynamoDbCircuitStateStore::snapshotOf)
@@ -110,9 +116,16 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
 
     private Optional<CircuitItem> loadItem(String circuitId, boolean consistent) {
         try {
+            if (!consistent) {
+                // A refresh: the caller decides from its copy if this fails, so it must not wait out
+                // the SDK's throttling back-off first (the enhanced request cannot carry that override).
+                Map<String, AttributeValue> raw = client.getItem(b -> b.tableName(tableName).consistentRead(false)
+                        .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId))).overrideConfiguration(NO_RETRIES)).item();
+                return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(CircuitItem.SCHEMA.mapToItem(raw));
+            }
             return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder()
                     .key(Key.builder().partitionValue(circuitId).build())
-                    .consistentRead(consistent)
+                    .consistentRead(true)
                     .build()));
         } catch (SdkException e) {
             throw storeError("GetItem", circuitId, e);
@@ -220,27 +233,42 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     /**
-     * One atomic update of the window: adds to one bucket's count (a map key of {@code recentFailures}
-     * named by the bucket's start as ISO-8601) and removes expired ones. It is sent without SDK
-     * retries: a retry of an increment whose response was lost would count the failures twice. At
-     * most once is the right side for a failure count; a request that fails surfaces as a store error
-     * and the fallback breaker counts it locally.
+     * One atomic update of the window: adds to one bucket's counts (a map key of
+     * {@code recentFailures}, and of {@code recentCalls} / {@code recentSlowCalls} when those are
+     * counted, named by the bucket's start as ISO-8601) and removes expired buckets from every map.
+     * It is sent without SDK retries: a retry of an increment whose response was lost would count
+     * the outcomes twice. At most once is the right side for a count; a request that fails surfaces
+     * as a store error and the fallback breaker counts the failures locally.
      */
     @Override
-    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
-                                                 Collection<Long> expiredBuckets, long now) {
-        Map<String, String> names = new HashMap<>(Map.of("#id", CIRCUIT_ID, "#w", RECENT_FAILURES,
-                "#b", CircuitItem.bucketKey(bucketStart), "#u", UPDATED_AT, "#v", VERSION, "#s", STATE));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":n", num(failures), ":zero", num(0), ":now", num(now),
+    public Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart,
+                                                 OutcomeCounts outcomes, Collection<Long> expiredBuckets, long now) {
+        Map<String, String> names = new HashMap<>(Map.of("#id", CIRCUIT_ID, "#b", CircuitItem.bucketKey(bucketStart),
+                "#u", UPDATED_AT, "#v", VERSION, "#s", STATE));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":zero", num(0), ":now", num(now),
                 ":state", AttributeValue.fromS(CircuitState.CLOSED.name())));
-        StringBuilder update = new StringBuilder("SET #w.#b = if_not_exists(#w.#b, :zero) + :n, #u = :now");
+        StringBuilder update = new StringBuilder("SET #u = :now");
+        String[][] maps = {{"#w", RECENT_FAILURES}, {"#c", RECENT_CALLS}, {"#sc", RECENT_SLOW_CALLS}};
+        long[] counts = {outcomes.failures(), outcomes.calls(), outcomes.slowCalls()};
+        for (int m = 0; m < maps.length; m++) {
+            if (counts[m] > 0) {
+                names.put(maps[m][0], maps[m][1]); // DynamoDB refuses a name the expression does not use
+                String n = ":n" + m;
+                values.put(n, num(counts[m]));
+                update.append(", ").append(maps[m][0]).append(".#b = if_not_exists(").append(maps[m][0])
+                        .append(".#b, :zero) + ").append(n);
+            }
+        }
         int i = 0;
         for (long expired : expiredBuckets) {
             if (expired == bucketStart) {
                 continue;
             }
             names.put("#x" + i, CircuitItem.bucketKey(expired));
-            update.append(i == 0 ? " REMOVE " : ", ").append("#w.#x").append(i);
+            for (String[] map : maps) {
+                names.put(map[0], map[1]);
+                update.append(i == 0 && map == maps[0] ? " REMOVE " : ", ").append(map[0]).append(".#x").append(i);
+            }
             i++;
         }
         // An item without a state reads as CLOSED (see CircuitItem), so it counts as one here too.
@@ -287,7 +315,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     /**
-     * An item written before {@code probeOwners} or {@code recentFailures} existed (or edited by
+     * An item written before {@code probeOwners} or the window maps existed (or edited by
      * hand) lacks a map an update sets a key of, and DynamoDB refuses such a path. Adds the missing
      * empty maps, once, so the update can go; an item that has every map leaves the error standing.
      *
@@ -301,13 +329,16 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         }
         Optional<CircuitItem> item = loadItem(circuitId);
         if (item.isEmpty() || (item.get().probeOwners != null && item.get().probeLeases != null
-                && item.get().recentFailures != null)) {
+                && item.get().recentFailures != null && item.get().recentCalls != null
+                && item.get().recentSlowCalls != null)) {
             return false;
         }
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":empty", AttributeValue.fromM(Map.of())));
-        update(circuitId, "SET #p = if_not_exists(#p, :empty), #o = if_not_exists(#o, :empty), #w = if_not_exists(#w, :empty)",
+        update(circuitId, "SET #p = if_not_exists(#p, :empty), #o = if_not_exists(#o, :empty), "
+                        + "#w = if_not_exists(#w, :empty), #c = if_not_exists(#c, :empty), #sc = if_not_exists(#sc, :empty)",
                 versionIs(expectedVersion, values), Map.of("#p", PROBE_LEASES, "#o", PROBE_OWNERS,
-                        "#w", RECENT_FAILURES, "#v", VERSION), values, null, null);
+                        "#w", RECENT_FAILURES, "#c", RECENT_CALLS, "#sc", RECENT_SLOW_CALLS, "#v", VERSION),
+                values, null, null);
         return true;
     }
 

@@ -3,6 +3,7 @@ package dev.circuitlab.breaker.internal;
 import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.CircuitStateStore;
+import dev.circuitlab.breaker.OutcomeCounts;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,19 +41,14 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
     }
 
     @Override
-    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
-                                                 Collection<Long> expiredBuckets, long now) {
+    public Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart,
+                                                 OutcomeCounts outcomes, Collection<Long> expiredBuckets, long now) {
         if (!items.containsKey(circuitId)) {
             return Optional.empty(); // no item: the breaker creates it with replace
         }
         return update(circuitId, current -> current.version() == expectedVersion
                         && current.state() == CircuitState.CLOSED,
-                current -> {
-                    Map<Long, Long> buckets = new HashMap<>(current.recentFailures());
-                    expiredBuckets.forEach(buckets::remove);
-                    buckets.merge(bucketStart, failures, Long::sum);
-                    return current.toBuilder().recentFailures(buckets).updatedAt(now).build();
-                });
+                current -> current.withOutcomesAdded(bucketStart, outcomes, expiredBuckets, now));
     }
 
     @Override

@@ -22,9 +22,9 @@ public final class CircuitItemImage {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("circuitId", AttributeValue.fromS(s.circuitId()));
         item.put("state", AttributeValue.fromS(s.state().name()));
-        Map<String, AttributeValue> window = new LinkedHashMap<>();
-        s.recentFailures().forEach((bucket, failures) -> window.put(Instant.ofEpochMilli(bucket).toString(), num(failures)));
-        item.put("recentFailures", AttributeValue.fromM(window));
+        item.put("recentFailures", window(s.recentFailures()));
+        item.put("recentCalls", window(s.recentCalls()));
+        item.put("recentSlowCalls", window(s.recentSlowCalls()));
         item.put("openedAt", num(s.openedAt()));
         item.put("retryAt", num(s.retryAt()));
         item.put("consecutiveOpens", num(s.consecutiveOpens()));
@@ -54,6 +54,12 @@ public final class CircuitItemImage {
         item.put("probeOwners", AttributeValue.fromM(owners));
         item.put("probeRevision", num(s.probeRevision()));
         return item;
+    }
+
+    private static AttributeValue window(Map<Long, Long> buckets) {
+        Map<String, AttributeValue> window = new LinkedHashMap<>();
+        buckets.forEach((bucket, n) -> window.put(Instant.ofEpochMilli(bucket).toString(), num(n)));
+        return AttributeValue.fromM(window);
     }
 
     private static AttributeValue num(long n) {

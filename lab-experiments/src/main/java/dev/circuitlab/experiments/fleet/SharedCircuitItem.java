@@ -1,6 +1,7 @@
 package dev.circuitlab.experiments.fleet;
 
 import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
 import java.util.Optional;
@@ -46,9 +47,9 @@ final class SharedCircuitItem implements SimulatedDynamoDb.SizedItem {
         return written(at, store.replace(expectedVersion, next));
     }
 
-    Optional<CircuitSnapshot> addFailures(long at, long expectedVersion, long bucketStart, long failures,
+    Optional<CircuitSnapshot> addOutcomes(long at, long expectedVersion, long bucketStart, OutcomeCounts outcomes,
                                           java.util.Collection<Long> expiredBuckets, long now) {
-        return written(at, store.addFailures(circuitId, expectedVersion, bucketStart, failures, expiredBuckets, now));
+        return written(at, store.addOutcomes(circuitId, expectedVersion, bucketStart, outcomes, expiredBuckets, now));
     }
 
     boolean claimProbeSlot(long at, long expectedVersion, int slot, Long expectedLease, long leaseUntil, String owner,

@@ -1,6 +1,7 @@
 package dev.circuitlab.experiments.fleet;
 
 import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
 import dev.circuitlab.experiments.fleet.SimulatedDynamoDb.Api;
@@ -16,7 +17,7 @@ import java.util.Optional;
  *       a read unit; replication lag is not modelled for it);</li>
  *   <li>replace: one conditional PutItem; if the condition failed on a retried request, one GetItem
  *       more (the store checks whether the lost first attempt was its own);</li>
- *   <li>addFailures: one UpdateItem, sent without SDK retries;</li>
+ *   <li>addOutcomes: one UpdateItem, sent without SDK retries;</li>
  *   <li>claimProbeSlot: one UpdateItem; if the condition failed on a retried request, one GetItem more;</li>
  *   <li>recordProbeSuccess: one UpdateItem.</li>
  * </ul>
@@ -53,10 +54,10 @@ final class SimulatedCircuitStateStore implements CircuitStateStore {
     }
 
     @Override
-    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
-                                                 Collection<Long> expiredBuckets, long now) {
+    public Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart,
+                                                 OutcomeCounts outcomes, Collection<Long> expiredBuckets, long now) {
         return send(Api.UPDATE_ITEM, true, false,
-                at -> item.addFailures(at, expectedVersion, bucketStart, failures, expiredBuckets, now));
+                at -> item.addOutcomes(at, expectedVersion, bucketStart, outcomes, expiredBuckets, now));
     }
 
     @Override

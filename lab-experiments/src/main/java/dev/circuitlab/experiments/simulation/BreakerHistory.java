@@ -440,7 +440,7 @@ public final class BreakerHistory implements SimulatedStore.World {
     public void applied(SimulatedStore store, String request, CircuitSnapshot before, CircuitSnapshot after) {
         Environment e = fleet.get(store.environment);
         long added = 0;
-        if (request.startsWith("add-failures")) {
+        if (request.startsWith("add-outcomes")) {
             for (Map.Entry<Long, Long> bucket : after.recentFailures().entrySet()) {
                 added += Math.max(0, bucket.getValue() - before.recentFailures().getOrDefault(bucket.getKey(), 0L));
             }

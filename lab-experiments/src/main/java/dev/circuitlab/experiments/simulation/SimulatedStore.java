@@ -1,6 +1,7 @@
 package dev.circuitlab.experiments.simulation;
 
 import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.CircuitStateStoreException;
 import java.util.Collection;
@@ -122,10 +123,10 @@ final class SimulatedStore implements CircuitStateStore {
     }
 
     @Override
-    public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
-                                                 Collection<Long> expiredBuckets, long now) {
-        return request("add-failures", circuitId,
-                () -> shared.addFailures(circuitId, expectedVersion, bucketStart, failures, expiredBuckets, now), false);
+    public Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart,
+                                                 OutcomeCounts outcomes, Collection<Long> expiredBuckets, long now) {
+        return request("add-outcomes", circuitId,
+                () -> shared.addOutcomes(circuitId, expectedVersion, bucketStart, outcomes, expiredBuckets, now), false);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.circuitlab.breaker.CallOutcome;
 import dev.circuitlab.breaker.CircuitBreaker;
 import dev.circuitlab.breaker.CircuitBreakerConfig;
 import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.FailureReason;
 import dev.circuitlab.breaker.Permission;
@@ -145,9 +146,10 @@ class StoreCrossCheckTest {
         }
 
         @Override
-        public Optional<CircuitSnapshot> addFailures(String circuitId, long expectedVersion, long bucketStart, long failures,
-                                                     java.util.Collection<Long> expiredBuckets, long now) {
-            return op("addFailures", () -> store.addFailures(circuitId, expectedVersion, bucketStart, failures,
+        public Optional<CircuitSnapshot> addOutcomes(String circuitId, long expectedVersion, long bucketStart,
+                                                     OutcomeCounts outcomes, java.util.Collection<Long> expiredBuckets,
+                                                     long now) {
+            return op("addOutcomes", () -> store.addOutcomes(circuitId, expectedVersion, bucketStart, outcomes,
                     expiredBuckets, now));
         }
 

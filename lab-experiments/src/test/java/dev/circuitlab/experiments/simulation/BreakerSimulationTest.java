@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.CircuitStateStore;
 import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
@@ -93,9 +94,9 @@ class BreakerSimulationTest {
 
             @Override public CircuitSnapshot load(String id) { return real.load(id); }
             @Override public boolean replace(long v, CircuitSnapshot next) { return real.replace(v, next); }
-            @Override public Optional<CircuitSnapshot> addFailures(String id, long v, long bucket, long n,
+            @Override public Optional<CircuitSnapshot> addOutcomes(String id, long v, long bucket, OutcomeCounts n,
                                                                    java.util.Collection<Long> expired, long now) {
-                return real.addFailures(id, v, bucket, n, expired, now);
+                return real.addOutcomes(id, v, bucket, n, expired, now);
             }
             @Override public boolean claimProbeSlot(String id, long v, int slot, Long expected, long lease, String owner, long now) {
                 CircuitSnapshot s = real.load(id);
