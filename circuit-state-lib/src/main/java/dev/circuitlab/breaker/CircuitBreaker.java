@@ -58,8 +58,9 @@ public final class CircuitBreaker {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.events = new GuardedListener(Objects.requireNonNull(listener, "listener"));
         long jitter = random.nextLong(Math.max(1, Math.min(config.refreshInterval().toMillis(), MAX_WAKE_JITTER.toMillis())));
+        long flushPhase = random.nextLong(Math.max(1, config.flushInterval().toMillis()));
         this.shared = new StateMachine(circuitId, config, Objects.requireNonNull(store, "store"), clock, events, false,
-                jitter);
+                jitter, flushPhase);
         this.fallback = new LocalFallbackBreaker(circuitId, config, clock, events);
     }
 

@@ -23,7 +23,7 @@ final class LocalFallbackBreaker {
             }
         };
         this.machine = new StateMachine(circuitId, config, new InMemoryCircuitStateStore(), clock,
-                localTransitionsOnly, true, 0); // nobody else shares its store: no stampede to avoid
+                localTransitionsOnly, true, 0, 0); // nobody else shares its store: no stampede to avoid
     }
 
     /** Whether this instance's breaker has left CLOSED (it counted failures the shared store did not take). */

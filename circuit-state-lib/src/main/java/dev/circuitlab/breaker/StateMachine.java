@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  */
 final class StateMachine {
 
+    /** A batch of failures is written only on a copy read less than this long ago (else it looks first). */
+    static final long FRESH_ENOUGH_TO_FLUSH_MILLIS = 50;
+
     /** Lost races one operation re-reads and decides again before giving up. */
     static final int MAX_RACE_RETRIES = 4;
 
@@ -31,6 +34,12 @@ final class StateMachine {
      * once: the fleet's instances do not all write or read at the same millisecond.
      */
     private final long wakeJitterMillis;
+    /**
+     * This instance's phase within the flush interval, drawn once: its batches are due at the
+     * instants phase + k × interval, so a fleet's flushes spread evenly over the interval however
+     * their batches began (instances started together, or failures that all ended together).
+     */
+    private final long flushPhaseMillis;
 
     private volatile CachedState cache;
 
@@ -48,8 +57,9 @@ final class StateMachine {
 
     /** @param events must not throw (wrap it in a {@link GuardedListener}) */
     StateMachine(String circuitId, CircuitBreakerConfig config, CircuitStateStore store, Clock clock,
-                 CircuitBreakerListener events, boolean local, long wakeJitterMillis) {
+                 CircuitBreakerListener events, boolean local, long wakeJitterMillis, long flushPhaseMillis) {
         this.wakeJitterMillis = wakeJitterMillis;
+        this.flushPhaseMillis = flushPhaseMillis;
         this.circuitId = circuitId;
         this.config = config;
         this.store = store;
@@ -167,20 +177,20 @@ final class StateMachine {
             }
             OutcomeCounts inWindow = known.state() == CircuitState.CLOSED ? closed.window(known, now) : OutcomeCounts.NONE;
             boolean reachesThreshold = config.tripReason(inWindow.plus(pending)) != null;
-            // The interval's flush waits this instance's jitter too: after a fleet-wide outage
-            // begins, the instances' first batches do not all land in the same second.
-            boolean intervalPassed = now - pendingSince >= config.flushInterval().toMillis()
-                    + (config.flushInterval().isZero() ? 0 : wakeJitterMillis);
+            boolean intervalPassed = now >= flushDueAt(pendingSince);
             if (!reachesThreshold && !intervalPassed) {
                 return;
             }
             batch = pending;
             reason = pendingReason;
             pending = OutcomeCounts.NONE;
-            if (!reachesThreshold && batch.failures() + batch.slowCalls() > 0 && !config.refreshInterval().isZero()
-                    && cache != null && cache.readAt() < pendingSince) {
-                // Not urgent, and the copy predates these failures: look first (half a read unit),
-                // so that once the circuit has tripped the batch is dropped instead of written.
+            if (batch.failures() + batch.slowCalls() > 0 && !config.refreshInterval().isZero() && cache != null
+                    && (cache.readAt() < pendingSince || now - cache.readAt() > FRESH_ENOUGH_TO_FLUSH_MILLIS)) {
+                // Look first (half a read unit; reads have three times the writes' headroom), so that
+                // once the circuit has tripped the batch is dropped instead of written: in an outage
+                // every instance has failures to flush within the same interval, and only those that
+                // look before the trip lands still write. The look also serves as this instance's
+                // refresh after its failure.
                 known = remember(timed("load", () -> store.loadRecent(circuitId)));
             }
         }
@@ -195,6 +205,18 @@ final class StateMachine {
         CachedState after = cache;
         events.onFlush(circuitId, batch, after == null || after.snapshot().state() != CircuitState.CLOSED
                 ? OutcomeCounts.NONE : closed.window(after.snapshot(), now));
+    }
+
+    /**
+     * When a batch begun at {@code since} is due: at this instance's next flush phase after it, so
+     * at most one flush interval later (at once with the interval at 0).
+     */
+    private long flushDueAt(long since) {
+        long interval = config.flushInterval().toMillis();
+        if (interval == 0) {
+            return since;
+        }
+        return (Math.floorDiv(since - flushPhaseMillis, interval) + 1) * interval + flushPhaseMillis;
     }
 
     /** The newer of this instance's copy and {@code other} (null if neither). */

@@ -31,11 +31,13 @@ public final class ExperimentsMain {
                    lab bench [--quick] [--out DIR] [--strict]
                    lab torture [--seeds N] [--seed FIRST] [--steps N] [--trace]
                    lab fleet [--quick] [--rps LIST] [--scenario LIST] [--seed N] [--json FILE] [--out DIR] [--refresh-ms N]
+                             [--circuit-env NAME=VALUE,...]
               D is 1500ms, 30s or 2m; SPEC is MODE:D,... with MODE healthy|timeout|error|throttle|unavailable|latency=MS
               (default healthy:10s,timeout:30s,healthy:20s; --duration scales it). Output: target/experiments/.
               fleet: LIST is comma-separated, e.g. --rps 1000,100000 --scenario outage-timeout,noise; scenarios are
               healthy, outage-timeout, outage-5xx, noise, partial, sick-instance, flapping; --refresh-ms adds this
-              project's breaker with another refresh interval (docs/FLEET.md).""";
+              project's breaker with another refresh interval, --circuit-env one configured by CIRCUIT_* variables,
+              e.g. CIRCUIT_FAILURE_RATE_THRESHOLD=50,CIRCUIT_MINIMUM_CALLS=100 (docs/FLEET.md).""";
 
     private ExperimentsMain() {
     }
@@ -81,7 +83,7 @@ public final class ExperimentsMain {
                         }
                     }
                     case "--rps", "--health-rps", "--duration", "--timeline", "--seed", "--seeds", "--steps", "--warmup",
-                         "--out", "--project-root", "--scenario", "--json", "--refresh-ms" -> {
+                         "--out", "--project-root", "--scenario", "--json", "--refresh-ms", "--circuit-env" -> {
                         if (value == null) {
                             if (i + 1 >= args.length) {
                                 throw new IllegalArgumentException(a + " needs a value");
@@ -139,7 +141,7 @@ public final class ExperimentsMain {
 
     private static int scenario(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
                                 PrintStream out) throws Exception {
-        for (String fleetOnly : java.util.List.of("--scenario", "--json", "--refresh-ms")) {
+        for (String fleetOnly : java.util.List.of("--scenario", "--json", "--refresh-ms", "--circuit-env")) {
             if (flags.containsKey(fleetOnly)) {
                 throw new IllegalArgumentException(fleetOnly + " is an option of 'lab fleet', not of 'lab scenario'");
             }
@@ -183,8 +185,9 @@ public final class ExperimentsMain {
     private static int fleet(Map<String, String> flags, Map<String, String> overrides, Path root, String stamp,
                              PrintStream out) throws Exception {
         if (!overrides.isEmpty() || flags.keySet().stream().anyMatch(f -> !java.util.Set.of("--quick", "--rps", "--scenario",
-                "--seed", "--json", "--out", "--refresh-ms", "--project-root").contains(f))) {
-            throw new IllegalArgumentException("fleet takes only --quick, --rps, --scenario, --seed, --json, --out and --refresh-ms");
+                "--seed", "--json", "--out", "--refresh-ms", "--circuit-env", "--project-root").contains(f))) {
+            throw new IllegalArgumentException("fleet takes only --quick, --rps, --scenario, --seed, --json, --out, "
+                    + "--refresh-ms and --circuit-env");
         }
         new FleetCommand(FleetCommand.options(flags, root, stamp), out).run();
         return 0;

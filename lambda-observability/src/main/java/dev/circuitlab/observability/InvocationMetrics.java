@@ -65,6 +65,14 @@ public final class InvocationMetrics implements AutoCloseable {
         metrics.put(name, new Recorded(Unit.NONE, new ArrayList<>(List.of(value))));
     }
 
+    /** Sets a percentage gauge (unit Percent); the last value of the invocation wins. */
+    public synchronized void percent(String name, double value) {
+        if (publisher == null) {
+            return;
+        }
+        metrics.put(name, new Recorded(Unit.PERCENT, new ArrayList<>(List.of(value))));
+    }
+
     /**
      * A property of the document: searchable in Logs Insights, not a metric and not a dimension
      * (so high-cardinality values such as ids are fine here).

@@ -12,6 +12,13 @@ import dev.circuitlab.local.dashboard.LocalDashboard;
 import dev.circuitlab.local.dashboard.MetricKey;
 import dev.circuitlab.local.lambda.ExecutionEnvironmentPool;
 import dev.circuitlab.observability.EmfDocument;
+import dev.circuitlab.breaker.CircuitStateStore;
+import dev.circuitlab.breaker.CircuitStateStoreException;
+import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
+import dev.circuitlab.testing.MutableClock;
+import dev.circuitlab.upstream.DownstreamClient;
+import dev.circuitlab.upstream.UpstreamComponents;
+import dev.circuitlab.upstream.UpstreamConfig;
 import dev.circuitlab.upstream.UpstreamHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -56,14 +63,20 @@ class DashboardMetricsTest {
      * The walk expects each step's answer at once (the probe 400 ms after a 300 ms cool-down): every
      * call reads the item and every failure writes, with no refresh interval or wake jitter.
      */
-    private static final Map<String, String> OVERRIDES = Map.of(
-            "EnableFaultInjection", "true",
-            "CircuitFailureThreshold", "2",
-            "CircuitOpenDurationMs", "300",
-            "CircuitSuccessThreshold", "1",
-            "CircuitCallTimeoutMs", "1000",
-            "CircuitRefreshIntervalMs", "0",
-            "CircuitFlushIntervalMs", "0");
+    private static final Map<String, String> OVERRIDES = Map.ofEntries(
+            Map.entry("EnableFaultInjection", "true"),
+            Map.entry("CircuitFailureThreshold", "2"),
+            Map.entry("CircuitOpenDurationMs", "300"),
+            Map.entry("CircuitSuccessThreshold", "1"),
+            Map.entry("CircuitCallTimeoutMs", "1000"),
+            Map.entry("CircuitRefreshIntervalMs", "0"),
+            Map.entry("CircuitFlushIntervalMs", "0"),
+            // Rates set, so calls are counted and the window's rates emitted; far more calls than the
+            // walk makes are needed before a rate decides, so the count of 2 still trips as above.
+            Map.entry("CircuitFailureRateThreshold", "50"),
+            Map.entry("CircuitSlowCallRateThreshold", "90"),
+            Map.entry("CircuitSlowCallDurationMs", "900"),
+            Map.entry("CircuitMinimumCalls", "100000"));
     private static final int BURST = 8;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -91,7 +104,8 @@ class DashboardMetricsTest {
             awaitIdle(runtime);
         }
         emitted.addAll(customOnly(dashboard.store().keys()));
-        emitted.addAll(storeFailureMetrics(upstreamEnvironment));
+        emitted.addAll(storeFailureMetrics(new HashMap<>(upstreamEnvironment)));
+        emitted.addAll(staleDecisionMetrics(upstreamEnvironment));
 
         List<String> problems = new ArrayList<>();
         named.forEach((key, where) -> {
@@ -181,14 +195,55 @@ class DashboardMetricsTest {
     private static Set<MetricKey> storeFailureMetrics(Map<String, String> environment) {
         environment.put("DYNAMODB_ENDPOINT", "http://127.0.0.1:1");
         environment.put("DOWNSTREAM_URL", "http://127.0.0.1:1");
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        return emittedBy(() -> {
             UpstreamHandler handler = UpstreamHandler.fromEnvironment(environment);
             for (int i = 0; i < 4; i++) {
                 handler.handleRequest(getUpstream("store-down-" + i), null);
             }
+        });
+    }
+
+    /**
+     * An upstream whose state refreshes fail after its first read (a throttled item): it decides from
+     * its copy (StaleDecisions). Built from the function's environment with a 5 s refresh interval, a
+     * store whose eventually consistent reads fail after the first, and a downstream that answers 200.
+     */
+    private static Set<MetricKey> staleDecisionMetrics(Map<String, String> functionEnvironment) {
+        Map<String, String> environment = new HashMap<>(functionEnvironment);
+        environment.put("CIRCUIT_REFRESH_INTERVAL_MS", "5000");
+        MutableClock clock = MutableClock.startingNow();
+        InMemoryCircuitStateStore memory = new InMemoryCircuitStateStore();
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        CircuitStateStore throttledAfterFirstRead = (CircuitStateStore) java.lang.reflect.Proxy.newProxyInstance(
+                CircuitStateStore.class.getClassLoader(), new Class<?>[] {CircuitStateStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("loadRecent") && refreshes.incrementAndGet() > 1) {
+                        throw new CircuitStateStoreException("GetItem throttled (injected)", null);
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DownstreamClient healthy = (headers, timeout) ->
+                new DownstreamClient.DownstreamResponse(200, "application/json", "{\"ok\":true}");
+        return emittedBy(() -> {
+            // The embedding components publish to stdout in the default namespace, the template's default too.
+            UpstreamHandler handler = new UpstreamHandler(UpstreamComponents.of(
+                    UpstreamConfig.fromEnvironment(environment), throttledAfterFirstRead, healthy, clock));
+            handler.handleRequest(getUpstream("fresh-copy"), null);
+            clock.advance(Duration.ofSeconds(6)); // the copy is due for a refresh, which fails
+            handler.handleRequest(getUpstream("stale-copy"), null);
+        });
+    }
+
+    /** The metrics of the EMF documents {@code run} prints to stdout, read as CloudWatch would read them. */
+    private static Set<MetricKey> emittedBy(Runnable run) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            run.run();
         } finally {
             System.setOut(original);
         }

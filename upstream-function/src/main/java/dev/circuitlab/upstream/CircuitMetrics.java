@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  * The upstream's CloudWatch metrics (documented in docs/OBSERVABILITY.md; the dashboard in
  * template.yaml names each of them). Every metric carries exactly one dimension, {@code CircuitId}:
  * one fixed dimension set keeps each name a single CloudWatch metric the dashboard can name.
- * Units: Count, except {@link #DOWNSTREAM_LATENCY} and {@link #STATE_STORE_LATENCY} (Milliseconds)
- * and the gauge {@link #CIRCUIT_STATE} (None; 0 closed or disabled, 1 half-open, 2 open or forced open).
+ * Units: Count, except {@link #DOWNSTREAM_LATENCY} and {@link #STATE_STORE_LATENCY} (Milliseconds),
+ * the gauge {@link #CIRCUIT_STATE} (None; 0 closed or disabled, 1 half-open, 2 open or forced open)
+ * and the rates {@link #WINDOW_FAILURE_RATE} and {@link #WINDOW_SLOW_CALL_RATE} (Percent).
  *
  * <p>Records into the invocation running on the calling thread ({@link MetricsPublisher#current()}),
  * which the handler publishes as one EMF document when the invocation ends.
@@ -31,6 +32,14 @@ final class CircuitMetrics {
     static final String STATE_STORE_ERRORS = "StateStoreErrors";
     static final String STATE_STORE_LATENCY = "StateStoreLatency";
     static final String CONDITIONAL_WRITE_CONFLICTS = "ConditionalWriteConflicts";
+    /** One per batch of outcomes this instance wrote to the shared window (the breaker's counting writes). */
+    static final String OUTCOME_FLUSHES = "OutcomeFlushes";
+    /** Decisions made from a copy older than the refresh interval because its refresh failed (e.g. throttled). */
+    static final String STALE_DECISIONS = "StaleDecisions";
+    /** The window's failure rate after a flush, in percent (only when calls are counted: a rate threshold is set). */
+    static final String WINDOW_FAILURE_RATE = "WindowFailureRate";
+    /** The window's slow-call rate after a flush, in percent (only when calls are counted). */
+    static final String WINDOW_SLOW_CALL_RATE = "WindowSlowCallRate";
 
     private final MetricsPublisher publisher;
 
@@ -110,6 +119,22 @@ final class CircuitMetrics {
 
     void conditionalConflict() {
         publisher.current().count(CONDITIONAL_WRITE_CONFLICTS);
+    }
+
+    /**
+     * This instance wrote a batch; with calls counted, the window's rates as the write left them
+     * (a window without counted calls has no rate to show).
+     */
+    void flushed(dev.circuitlab.breaker.OutcomeCounts window) {
+        publisher.current().count(OUTCOME_FLUSHES);
+        if (window.calls() > 0) {
+            publisher.current().percent(WINDOW_FAILURE_RATE, window.failureRatePercent());
+            publisher.current().percent(WINDOW_SLOW_CALL_RATE, window.slowCallRatePercent());
+        }
+    }
+
+    void staleDecision() {
+        publisher.current().count(STALE_DECISIONS);
     }
 
     /** The request id of the invocation running on this thread, or null outside one. */

@@ -3,6 +3,7 @@ package dev.circuitlab.upstream;
 import dev.circuitlab.breaker.CircuitBreakerListener;
 import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.FailureReason;
+import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.Transition;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Instant;
@@ -92,5 +93,16 @@ final class CircuitMetricsListener implements CircuitBreakerListener {
     @Override
     public void onStoreLatency(String circuitId, String operation, long millis) {
         metrics.storeLatency(millis);
+    }
+
+    @Override
+    public void onFlush(String circuitId, OutcomeCounts batch, OutcomeCounts window) {
+        metrics.flushed(window);
+    }
+
+    @Override
+    public void onStaleDecision(String circuitId, long ageMillis) {
+        // The refresh failed and the copy decided (its store error is logged by onStoreError).
+        metrics.staleDecision();
     }
 }

@@ -44,7 +44,11 @@ public final class CircuitLabModel implements BreakerModel {
                 + " s, open " + config.openDuration().toSeconds() + " s, " + config.halfOpenProbes() + " probe(s), "
                 + config.successThreshold() + " successes, refresh " + config.refreshInterval().toMillis() + " ms"
                 + (config.refreshInterval().isZero() ? " (a strongly consistent read per call)" : " (eventually consistent)")
-                + ", flush " + config.flushInterval().toMillis() + " ms, " + config.storeFailurePolicy();
+                + ", flush " + config.flushInterval().toMillis() + " ms, " + config.storeFailurePolicy()
+                + (config.failureRateThreshold() > 0 ? ", failure rate " + config.failureRateThreshold() + " %" : "")
+                + (config.slowCallRateThreshold() > 0 ? ", slow-call rate " + config.slowCallRateThreshold() + " % over "
+                        + config.slowCallDuration().toMillis() + " ms" : "")
+                + (config.countsCalls() ? " (from " + config.minimumCalls() + " calls; below, the count)" : "");
     }
 
     @Override

@@ -165,6 +165,9 @@ public final class FleetCommand {
         if (flags.containsKey("--refresh-ms")) {
             breakers.add(1, FleetOptions.circuitLabWithRefresh(flags.get("--refresh-ms")));
         }
+        if (flags.containsKey("--circuit-env")) {
+            breakers.add(1, FleetOptions.circuitLabWithEnvironment(flags.get("--circuit-env")));
+        }
         return new FleetOptions(rates, scenarios, breakers, FleetParameters.defaults(), seed, quick, out, json,
                 FleetOptions.defaultParallelism());
     }

@@ -67,6 +67,36 @@ public record FleetOptions(List<Double> rates, List<Scenario> scenarios, List<Br
                 CircuitBreakerConfig.builder().refreshInterval(java.time.Duration.ofMillis(ms)).build());
     }
 
+    /**
+     * This project's breaker configured as the upstream function would be by these environment
+     * variables ({@code --circuit-env "CIRCUIT_FAILURE_RATE_THRESHOLD=50,CIRCUIT_MINIMUM_CALLS=100"}),
+     * validated exactly as there, as one more breaker beside the default ones, reported as
+     * {@code circuitlab-env}.
+     *
+     * @throws IllegalArgumentException if a pair is not NAME=VALUE, a name is not one the breaker
+     *         reads, or a value is invalid (the breaker's own message, naming the variable)
+     */
+    public static BreakerModel circuitLabWithEnvironment(String pairs) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String pair : pairs.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--circuit-env needs NAME=VALUE pairs separated by commas, got '"
+                        + pair.trim() + "'");
+            }
+            String name = pair.substring(0, eq).trim();
+            if (!CircuitBreakerConfig.environmentVariables().contains(name)) {
+                throw new IllegalArgumentException("--circuit-env: " + name + " is not a breaker setting; choose from "
+                        + String.join(", ", CircuitBreakerConfig.environmentVariables()));
+            }
+            env.put(name, pair.substring(eq + 1).trim());
+        }
+        return new CircuitLabModel(CIRCUIT_ENV, CircuitBreakerConfig.fromEnvironment(env));
+    }
+
+    /** Id of this project's breaker as configured by {@code --circuit-env}. */
+    public static final String CIRCUIT_ENV = "circuitlab-env";
+
     /** Parses a comma-separated list of rates (requests per second), e.g. {@code 1000,100000}. */
     public static List<Double> parseRates(String list) {
         List<Double> rates = new ArrayList<>();

@@ -172,6 +172,8 @@ public final class BreakerHistory implements SimulatedStore.World {
         long frozenUntil;
         boolean busy;
         long lastStoreErrorAt = Long.MIN_VALUE / 2;
+        /** Whether the decision being made came from a copy whose refresh failed. */
+        boolean decidedStale;
         boolean localTripped;
         long lastSeenVersion;
         int storeErrors;
@@ -228,6 +230,11 @@ public final class BreakerHistory implements SimulatedStore.World {
         public void onConditionalConflict(String circuitId, String operation) {
             conflicts++;
         }
+
+        @Override
+        public void onStaleDecision(String circuitId, long ageMillis) {
+            decidedStale = true;
+        }
     }
 
     /** One step of one environment: report a finished call, or start one, or freeze, die, or act as an operator. */
@@ -257,6 +264,7 @@ public final class BreakerHistory implements SimulatedStore.World {
     private void startCall(Environment e) {
         CircuitSnapshot before = shared.load(CIRCUIT);
         e.busy = true;
+        e.decidedStale = false;
         Permission p = e.breaker.acquirePermission();
         e.busy = false;
         CircuitSnapshot after = shared.load(CIRCUIT);
@@ -266,7 +274,10 @@ public final class BreakerHistory implements SimulatedStore.World {
         }
         if (p.permitted() && !p.isProbe() && !p.local() && before.state() == CircuitState.OPEN
                 && after.version() == before.version() && openSince >= 0) {
-            long cacheBound = policy.config().refreshInterval().toMillis() + policy.config().maxClockSkew().toMillis() + 1;
+            // A copy decides for at most the refresh interval; one whose refresh failed, for at most
+            // the staleness bound (twice the interval).
+            long copyAge = (e.decidedStale ? policy.config().maxStaleness() : policy.config().refreshInterval()).toMillis();
+            long cacheBound = copyAge + policy.config().maxClockSkew().toMillis() + 1;
             if (policy.config().refreshInterval().isZero() || now - openSince > cacheBound) {
                 violate("OPEN never permits a non-probe call", "env" + e.id + " permitted in " + p.state()
                         + " while the item has been OPEN for " + (now - openSince) + " ms");
