@@ -79,6 +79,12 @@ final class CircuitAdminRoutes {
         return HttpApiResponse.json(200, toJson(snapshot)).withHeader(ObservedState.HEADER, snapshot.state().name());
     }
 
+    /** Window buckets as the item keeps them: bucket start (ISO-8601) → count. */
+    private static void putBuckets(ObjectNode body, String name, java.util.Map<Long, Long> buckets) {
+        ObjectNode window = body.putObject(name);
+        buckets.forEach((bucket, n) -> window.put(java.time.Instant.ofEpochMilli(bucket).toString(), n));
+    }
+
     private ObjectNode toJson(CircuitSnapshot s) {
         long now = clock.millis();
         ObjectNode body = Json.object();
@@ -87,8 +93,12 @@ final class CircuitAdminRoutes {
         body.put("breakerEnabled", config.breakerEnabled());
         body.put("failureCount", s.failureCount());
         body.put("windowStart", s.windowStart());
-        ObjectNode window = body.putObject("recentFailures");
-        s.recentFailures().forEach((bucket, failures) -> window.put(java.time.Instant.ofEpochMilli(bucket).toString(), failures));
+        putBuckets(body, "recentFailures", s.recentFailures());
+        if (!s.recentCalls().isEmpty() || !s.recentSlowCalls().isEmpty()) {
+            // Counted only with a rate threshold: without one these maps stay empty and are left out.
+            putBuckets(body, "recentCalls", s.recentCalls());
+            putBuckets(body, "recentSlowCalls", s.recentSlowCalls());
+        }
         body.put("openedAt", s.openedAt());
         body.put("retryAt", s.retryAt());
         body.put("consecutiveOpens", s.consecutiveOpens());

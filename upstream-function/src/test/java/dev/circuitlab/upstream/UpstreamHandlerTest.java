@@ -415,6 +415,28 @@ class UpstreamHandlerTest {
         }
         assertTrue(s.has("lastTransition"));
         assertTrue(s.path("breakerEnabled").asBoolean());
+        assertTrue(s.path("recentCalls").isMissingNode(), "without a rate threshold no call is counted: " + s);
+    }
+
+    /** With a rate threshold from the environment every call counts, and the admin view shows the calls too. */
+    @Test
+    void withAFailureRateThresholdTheWindowCountsEveryCallAndTheAdminViewShowsThem() {
+        UpstreamHandler handler = handler(CircuitBreakerConfig.ENV_FAILURE_RATE_THRESHOLD, "50",
+                CircuitBreakerConfig.ENV_MINIMUM_CALLS, "4");
+        downstream.answer(200);
+        get(handler, "/upstream");
+        get(handler, "/upstream");
+        downstream.answer(500);
+        get(handler, "/upstream");
+        JsonNode s = json(get(handler, "/circuits/" + circuitId));
+        String bucket = java.time.Instant.ofEpochMilli(CircuitBreakerConfig.defaults().windowBucketStart(clock.millis()))
+                .toString();
+        assertEquals("CLOSED", s.path("state").asText(), "1 of 3: below the minimum of 4 calls, and one failure");
+        assertEquals(3, s.path("recentCalls").path(bucket).asLong(), s.toString());
+        assertEquals(1, s.path("recentFailures").path(bucket).asLong(), s.toString());
+        get(handler, "/upstream");
+        assertEquals("OPEN", json(get(handler, "/circuits/" + circuitId)).path("state").asText(),
+                "2 of 4 calls failed: 50 %");
     }
 
     @Test
