@@ -251,6 +251,10 @@ public final class BenchCommand {
                 100 * cost.openLatency().p99() / cost.callTimeoutMs(), cost.callTimeoutMs(), cost.openDownstreamCalls());
         out.printf(Locale.ROOT, "Fail-fast in OPEN (%d requests, in-process), default refresh interval: p50 %.3f ms, p99 %.3f ms, %d reads%n%n",
                 cost.openRequestsDefault(), cost.openLatencyDefault().p50(), cost.openLatencyDefault().p99(), cost.openReadsDefault());
+        out.printf(Locale.ROOT, "Healthy request, in-process, breaker on (defaults) / off, interleaved: p50 %.3f / %.3f ms"
+                        + " (+%.3f ms, %.2fx), p99 %.3f / %.3f ms%n%n", cost.healthyOn().p50(), cost.healthyOff().p50(),
+                cost.healthyOn().p50() - cost.healthyOff().p50(), cost.healthyOn().p50() / cost.healthyOff().p50(),
+                cost.healthyOn().p99(), cost.healthyOff().p99());
 
         TextTable half = new TextTable("configured probes", "callers", "repetitions", "admitted min", "admitted max");
         probes.forEach(r -> half.row(r.configuredProbes(), r.callers(), r.repetitions(), r.min(), r.max()));
@@ -379,6 +383,12 @@ public final class BenchCommand {
         ffDefault.put("p50Ms", cost.openLatencyDefault().p50());
         ffDefault.put("p99Ms", cost.openLatencyDefault().p99());
         ffDefault.put("reads", cost.openReadsDefault());
+        ObjectNode healthy = root.putObject("healthyBreakerOnOff");
+        healthy.put("onP50Ms", cost.healthyOn().p50());
+        healthy.put("offP50Ms", cost.healthyOff().p50());
+        healthy.put("onP99Ms", cost.healthyOn().p99());
+        healthy.put("offP99Ms", cost.healthyOff().p99());
+        healthy.put("p50Ratio", cost.healthyOn().p50() / cost.healthyOff().p50());
         ArrayNode half = root.putArray("halfOpenProbes");
         for (HalfOpenProbeBench.Result r : probes) {
             ObjectNode n = m.valueToTree(r);

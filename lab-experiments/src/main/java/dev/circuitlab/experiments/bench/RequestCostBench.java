@@ -1,6 +1,7 @@
 package dev.circuitlab.experiments.bench;
 
 import dev.circuitlab.experiments.scenario.Percentiles;
+import dev.circuitlab.upstream.UpstreamConfig;
 import dev.circuitlab.upstream.UpstreamHandler;
 import java.net.URI;
 import java.util.ArrayList;
@@ -46,10 +47,13 @@ final class RequestCostBench {
      * @param openLatency        fail-fast latency in OPEN with refresh interval 0 (one read per call)
      * @param openLatencyDefault fail-fast latency in OPEN with the default refresh interval (OPEN known locally)
      * @param openReadsDefault   DynamoDB reads those default-setting rejections made
+     * @param healthyOn          a healthy request with the breaker on (defaults), in-process, interleaved with
+     * @param healthyOff         the same request with {@code BREAKER_ENABLED=false}
      */
     record Result(List<Cost> costs, CacheCost cache, Percentiles.Summary openLatency, long callTimeoutMs,
                   int openRequests, int openDownstreamCalls, Percentiles.Summary openLatencyDefault,
-                  int openRequestsDefault, int openReadsDefault) {
+                  int openRequestsDefault, int openReadsDefault, Percentiles.Summary healthyOn,
+                  Percentiles.Summary healthyOff) {
     }
 
     private final URI endpoint;
@@ -157,8 +161,40 @@ final class RequestCostBench {
             openDefaultReads = h.counter.reads();
             h.downstream.mode(FakeDownstream.Mode.HEALTHY);
         }
+        Percentiles.Summary[] onOff = healthyOnAndOff();
         return new Result(costs, cacheCost(), openLatency, callTimeout, openRequests, openDownstream, openDefault,
-                openDefaultRequests, openDefaultReads);
+                openDefaultRequests, openDefaultReads, onOff[0], onOff[1]);
+    }
+
+    /**
+     * What the breaker adds to a healthy request: the same handler with the defaults and with
+     * {@code BREAKER_ENABLED=false}, in one JVM, warmed alike and timed alternately (so neither
+     * profits from the JIT work of the other), against an in-process downstream: no HTTP, no
+     * DynamoDB request in steady state (the copy is fresh), only the decision, the outcome, the
+     * metrics and the log line.
+     */
+    private Percentiles.Summary[] healthyOnAndOff() {
+        int samples = n * 25;
+        try (UpstreamHarness on = new UpstreamHarness(endpoint, table, Map.of());
+             UpstreamHarness off = new UpstreamHarness(endpoint, table, Map.of(UpstreamConfig.BREAKER_ENABLED, "false"))) {
+            UpstreamHandler withBreaker = on.newEnvironment();
+            UpstreamHandler without = off.newEnvironment();
+            for (int i = 0; i < samples; i++) { // warm-up: the JIT, both paths alike
+                expect(200, UpstreamHarness.get(withBreaker));
+                expect(200, UpstreamHarness.get(without));
+            }
+            double[] latOn = new double[samples];
+            double[] latOff = new double[samples];
+            for (int i = 0; i < samples; i++) {
+                long t = System.nanoTime();
+                expect(200, UpstreamHarness.get(withBreaker));
+                latOn[i] = (System.nanoTime() - t) / 1e6;
+                t = System.nanoTime();
+                expect(200, UpstreamHarness.get(without));
+                latOff[i] = (System.nanoTime() - t) / 1e6;
+            }
+            return new Percentiles.Summary[] {Percentiles.summarize(latOn), Percentiles.summarize(latOff)};
+        }
     }
 
     /**

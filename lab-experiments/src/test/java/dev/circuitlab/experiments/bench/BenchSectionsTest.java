@@ -48,6 +48,7 @@ class BenchSectionsTest {
         RequestCostBench.Cost trip = r.costs().get(2);
         assertEquals(2, trip.writes(), "count + trip");
         assertTrue(r.cache().reads() <= r.cache().periods() * r.cache().environments(), r.cache().toString());
+        assertTrue(r.healthyOn().p50() > 0 && r.healthyOff().p50() > 0, "both healthy paths were timed");
         assertEquals(0, r.cache().writes());
         assertTrue(r.openLatency().count() > 0);
         List<dev.circuitlab.experiments.scenario.ScenarioAnalysis.Check> checks = BenchCommand.checks(r, List.of(), 1);
