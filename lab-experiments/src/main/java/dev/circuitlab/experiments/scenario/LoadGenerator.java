@@ -138,38 +138,6 @@ public final class LoadGenerator {
         return new Result(list, maxLag / 1e6, drained);
     }
 
-    /**
-     * Closed loop, unrecorded: {@code requests} requests to {@code route}, {@code concurrency} at a
-     * time, each sent when the previous one on its lane answered. For the JIT: enough calls of every
-     * hot method for the optimising compiler, which an open-loop warm-up at the scenario's rate does
-     * not reach in seconds. Bounded: each request ends by the client timeout.
-     */
-    public void burst(Route route, int requests, int concurrency) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(route.path())).timeout(clientTimeout)
-                .header("Accept", "application/json").GET().build();
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(requests);
-        List<Thread> lanes = new ArrayList<>();
-        for (int i = 0; i < concurrency; i++) {
-            Thread lane = new Thread(() -> {
-                while (left.getAndDecrement() > 0 && !Thread.currentThread().isInterrupted()) {
-                    try {
-                        client.send(request, HttpResponse.BodyHandlers.discarding());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (java.io.IOException e) {
-                        // A failed warm-up request warms nothing more; the next one goes on.
-                    }
-                }
-            }, "jit-warmup-" + i);
-            lane.setDaemon(true);
-            lane.start();
-            lanes.add(lane);
-        }
-        for (Thread lane : lanes) {
-            lane.join();
-        }
-    }
-
     private void send(Route route, long dueNanos, double dueMs, ConcurrentLinkedQueue<RequestRecord> records) {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(route.path()))
                 .timeout(clientTimeout)

@@ -63,11 +63,19 @@ public final class ScenarioCommand {
                 runs.add(runner.run(enabled, runtimeLog, runs.isEmpty()));
             }
         }
+        HealthyComparison.Result healthy;
+        out.printf(Locale.ROOT, "[healthy A/B] both stacks at once, %d warm-up and %d timed /upstream requests each, alternating%n",
+                options.comparisonRequests() * 3 / 2, options.comparisonRequests());
+        try (OutputStream file = Files.newOutputStream(dir.resolve("runtime-healthy-ab.log"));
+             PrintStream runtimeLog = new PrintStream(new BufferedOutputStream(file, 1 << 16), false, StandardCharsets.UTF_8)) {
+            healthy = new HealthyComparison(options).run(runtimeLog);
+        }
         List<ScenarioAnalysis.Check> checks = new ArrayList<>(ScenarioAnalysis.checks(runs.get(0), runs.get(1)));
+        checks.add(healthyCheck(healthy));
 
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        ObjectNode doc = ScenarioDocument.build(mapper, options, runs, checks, Machine.describe(), elapsed);
+        ObjectNode doc = withHealthy(ScenarioDocument.build(mapper, options, runs, checks, Machine.describe(), elapsed), healthy);
         Path json = dir.resolve("series.json");
         mapper.writeValue(json.toFile(), doc);
         Path html = dir.resolve("report.html");
@@ -92,16 +100,39 @@ public final class ScenarioCommand {
         checks.add(new ScenarioAnalysis.Check("duration", "scenario finished within 3 minutes", elapsed <= TIME_BUDGET_SECONDS,
                 String.format(Locale.ROOT, "%.1f s (JVM start and build not included)", elapsed)));
         // Rewrite with the final check list and duration (cheap: a few hundred KB at most).
-        doc = ScenarioDocument.build(mapper, options, runs, checks, Machine.describe(), elapsed);
+        doc = withHealthy(ScenarioDocument.build(mapper, options, runs, checks, Machine.describe(), elapsed), healthy);
         mapper.writeValue(json.toFile(), doc);
         Files.writeString(html, HtmlReport.render(doc, new ObjectMapper()));
 
-        printSummary(runs, checks, json, html, pngs, elapsed);
+        printSummary(runs, healthy, checks, json, html, pngs, elapsed);
         return new Result(dir, json, html, pngs, checks, elapsed);
     }
 
-    private void printSummary(List<RunResult> runs, List<ScenarioAnalysis.Check> checks, Path json, Path html,
-                              List<Path> pngs, double elapsed) {
+    /** The acceptance figure for the healthy path: breaker on ÷ off, p50, side by side. */
+    static final double HEALTHY_P50_RATIO_MAX = 1.10;
+
+    static ScenarioAnalysis.Check healthyCheck(HealthyComparison.Result h) {
+        return new ScenarioAnalysis.Check("healthy.ab",
+                "breaker on: healthy /upstream p50 <= " + HEALTHY_P50_RATIO_MAX + "x breaker off (both stacks at once, alternating)",
+                h.p50Ratio() <= HEALTHY_P50_RATIO_MAX,
+                String.format(Locale.ROOT, "p50 %.2f / %.2f ms = %.2fx, p99 %.2f / %.2f ms (%d requests each after %d warm-up)",
+                        h.on().p50(), h.off().p50(), h.p50Ratio(), h.on().p99(), h.off().p99(), h.samples(), h.warmup()));
+    }
+
+    private static ObjectNode withHealthy(ObjectNode doc, HealthyComparison.Result h) {
+        ObjectNode n = doc.putObject("healthyComparison");
+        n.put("onP50Ms", h.on().p50());
+        n.put("offP50Ms", h.off().p50());
+        n.put("onP99Ms", h.on().p99());
+        n.put("offP99Ms", h.off().p99());
+        n.put("p50Ratio", h.p50Ratio());
+        n.put("requestsEach", h.samples());
+        n.put("warmupEach", h.warmup());
+        return doc;
+    }
+
+    private void printSummary(List<RunResult> runs, HealthyComparison.Result healthy, List<ScenarioAnalysis.Check> checks,
+                              Path json, Path html, List<Path> pngs, double elapsed) {
         Map<String, Object> on = ScenarioAnalysis.headline(runs.get(0));
         Map<String, Object> off = ScenarioAnalysis.headline(runs.get(1));
         TextTable t = new TextTable("", "breaker ON", "breaker OFF");
@@ -109,6 +140,8 @@ public final class ScenarioCommand {
                 pair(off, "healthyUpstreamP50Ms", "healthyUpstreamP99Ms"));
         t.row("healthy again: /upstream p50 / p99 ms", pair(on, "recoveredUpstreamP50Ms", "recoveredUpstreamP99Ms"),
                 pair(off, "recoveredUpstreamP50Ms", "recoveredUpstreamP99Ms"));
+        t.row("healthy side by side: p50 / p99 ms", String.format(Locale.ROOT, "%.2f / %.2f", healthy.on().p50(), healthy.on().p99()),
+                String.format(Locale.ROOT, "%.2f / %.2f", healthy.off().p50(), healthy.off().p99()));
         t.row("outage window analysed (s)", pair(on, "windowFromS", "windowToS"), pair(off, "windowFromS", "windowToS"));
         t.row("/upstream p50 / p99 ms in window", pair(on, "windowUpstreamP50Ms", "windowUpstreamP99Ms"),
                 pair(off, "windowUpstreamP50Ms", "windowUpstreamP99Ms"));

@@ -20,11 +20,15 @@ import java.util.Map;
  *                            an account's unreserved pool, larger than the upstream's reserved 10
  * @param outputDir           where series.json, report.html and the PNG go
  * @param png                 try headless Chromium for PNGs
+ * @param comparisonRequests  timed /upstream requests per stack in the side-by-side healthy comparison
+ *                            (after 1.5 times as many warm-up requests)
  */
 public record ScenarioOptions(Path projectRoot, double upstreamRps, double healthRps, Timeline timeline, long seed,
                               Duration warmup, Duration clientTimeout, int maxInFlight,
                               Map<String, String> parameterOverrides, int downstreamConcurrency, Path outputDir,
-                              boolean png) {
+                              boolean png, int comparisonRequests) {
+
+    public static final int DEFAULT_COMPARISON_REQUESTS = 2_000;
 
     public static final double DEFAULT_RPS = 20;
     public static final long DEFAULT_SEED = 42;
@@ -49,7 +53,8 @@ public record ScenarioOptions(Path projectRoot, double upstreamRps, double healt
 
     public static ScenarioOptions defaults(Path projectRoot, Path outputDir) {
         return new ScenarioOptions(projectRoot, DEFAULT_RPS, DEFAULT_RPS / 4, Timeline.defaults(), DEFAULT_SEED,
-                Duration.ofSeconds(3), Duration.ofSeconds(5), 256, Map.of(), 100, outputDir, true);
+                Duration.ofSeconds(3), Duration.ofSeconds(5), 256, Map.of(), 100, outputDir, true,
+                DEFAULT_COMPARISON_REQUESTS);
     }
 
     public ScenarioOptions {
@@ -60,6 +65,9 @@ public record ScenarioOptions(Path projectRoot, double upstreamRps, double healt
         if (healthRps < 0 || healthRps > 500) {
             throw new IllegalArgumentException("--health-rps must be within [0, 500], got " + healthRps);
         }
+        if (comparisonRequests < 1 || comparisonRequests > 100_000) {
+            throw new IllegalArgumentException("comparison requests must be within 1..100000, got " + comparisonRequests);
+        }
         if (timeline.totalMs() > 10 * 60_000) {
             throw new IllegalArgumentException("a scenario lasts at most 10 minutes per run");
         }
@@ -68,7 +76,13 @@ public record ScenarioOptions(Path projectRoot, double upstreamRps, double healt
     public ScenarioOptions with(double up, double health, Timeline t, long s, Duration w, Map<String, String> overrides,
                                 Path out, boolean withPng) {
         return new ScenarioOptions(projectRoot, up, health, t, s, w, clientTimeout, maxInFlight, overrides,
-                downstreamConcurrency, out, withPng);
+                downstreamConcurrency, out, withPng, comparisonRequests);
+    }
+
+    /** The same options with another size of the side-by-side healthy comparison. */
+    public ScenarioOptions withComparisonRequests(int requests) {
+        return new ScenarioOptions(projectRoot, upstreamRps, healthRps, timeline, seed, warmup, clientTimeout, maxInFlight,
+                parameterOverrides, downstreamConcurrency, outputDir, png, requests);
     }
 
     /** All overrides of one run: the scenario's, then the user's, then the breaker switch (the user cannot pin it). */

@@ -50,9 +50,6 @@ public final class ScenarioRunner {
 
     /** Warm-up arrivals run at this multiple of the scenario's rates (more JIT in the same time, still bounded). */
     static final double WARMUP_RATE_FACTOR = 2;
-    /** Closed-loop /upstream requests before each run's warm-up: past the JIT's compile thresholds. */
-    static final int JIT_WARMUP_REQUESTS = 3_000;
-    static final int JIT_WARMUP_LANES = 2;
 
     /**
      * @param firstInJvm the first run pays for class loading and JIT of everything in this JVM: its
@@ -91,10 +88,6 @@ public final class ScenarioRunner {
 
             // Warm-up: environments and JIT, unrecorded; then a clean circuit and no fault.
             if (!options.warmup().isZero()) {
-                // Both runs share one JVM: without this the second run's healthy calls were faster
-                // only because the first had compiled the common code (HTTP, handlers, runtime).
-                generator.burst(Route.UPSTREAM, JIT_WARMUP_REQUESTS, JIT_WARMUP_LANES);
-                generator.burst(Route.HEALTH, JIT_WARMUP_REQUESTS / 4, JIT_WARMUP_LANES);
                 long warmupMs = options.warmup().toMillis() * (firstInJvm ? 2 : 1);
                 generator.run(LoadGenerator.schedule(options.seed() + 1, WARMUP_RATE_FACTOR * options.upstreamRps(),
                         WARMUP_RATE_FACTOR * options.healthRps(), warmupMs), System.nanoTime(), false);

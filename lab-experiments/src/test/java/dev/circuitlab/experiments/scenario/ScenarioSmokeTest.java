@@ -31,7 +31,8 @@ class ScenarioSmokeTest {
         Set<Long> before = descendants();
         ScenarioOptions options = ScenarioOptions.defaults(DynaliteServer.projectRoot(), out)
                 .with(8, 2, Timeline.parse("healthy:1s,timeout:1s,healthy:1s"), 7, Duration.ofMillis(300),
-                        Map.of("CircuitCallTimeoutMs", "300", "CircuitFailureThreshold", "2"), out, false);
+                        Map.of("CircuitCallTimeoutMs", "300", "CircuitFailureThreshold", "2"), out, false)
+                .withComparisonRequests(20);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ScenarioCommand.Result result = new ScenarioCommand(options, new PrintStream(console, true, StandardCharsets.UTF_8)).run();
         String printed = console.toString(StandardCharsets.UTF_8);
@@ -54,7 +55,9 @@ class ScenarioSmokeTest {
             assertTrue(sent > 0, "requests were sent");
         }
         assertEquals("BYPASSED", doc.at("/runs/1/series/circuitState/0").asText());
-        assertTrue(doc.get("checks").size() >= 7);
+        assertTrue(doc.get("checks").size() >= 8);
+        assertEquals(20, doc.at("/healthyComparison/requestsEach").asInt(), doc.get("healthyComparison").toString());
+        assertTrue(doc.at("/healthyComparison/onP50Ms").asDouble() > 0 && doc.at("/healthyComparison/offP50Ms").asDouble() > 0);
         assertTrue(Files.readString(result.reportHtml()).contains("scenario-data"));
         assertTrue(printed.contains("breaker ON") && printed.contains("breaker OFF"), printed);
         assertTrue(printed.contains("PASS ") || printed.contains("FAIL "), printed);
