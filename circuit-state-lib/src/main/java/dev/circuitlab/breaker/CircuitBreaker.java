@@ -18,8 +18,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Cost (docs/DESIGN.md §6): a permitted call in CLOSED reads the item once (not at all
  * while this instance's copy is fresh: at most one read per refresh interval) and writes nothing on
- * success; a rejection in OPEN reads nothing (OPEN is kept until its retry time) or once at interval 0; a
- * failure writes once, plus once for the trip.
+ * success (with a rate threshold, successes join the batch); a rejection in OPEN reads nothing (OPEN
+ * is kept until its retry time) or once at interval 0; failures are written as one update per batch
+ * (at most one per flush interval, at once when they could trip), plus one write for the trip.
  *
  * <p>If the store fails, the decision falls to an in-memory breaker local to this instance
  * ({@link StoreFailurePolicy#FAIL_OPEN}) or the call is rejected ({@link StoreFailurePolicy#FAIL_CLOSED}).
@@ -180,14 +181,14 @@ public final class CircuitBreaker {
             countLocally(e);
         } catch (CircuitStateStoreException e) {
             storeFailed("record", e);
-            outcome.failureReason().ifPresent(reason -> fallback.countUnrecordedFailures(1, reason));
+            outcome.failureReason().ifPresent(reason -> fallback.countUnrecorded(new OutcomeCounts(1, 1, 0), reason));
         }
     }
 
     /** Failures the store could not take are counted by this instance's local breaker, so it still trips. */
     private void countLocally(CircuitStateStoreException e) {
         if (e instanceof UnrecordedFailuresException u) {
-            fallback.countUnrecordedFailures(u.failures(), u.lastReason());
+            fallback.countUnrecorded(u.outcomes(), u.lastReason());
         }
     }
 

@@ -82,8 +82,8 @@ public final class CircuitBreakerConfig {
      */
     public static final double DEFAULT_FAILURE_RATE_THRESHOLD = 0;
     /**
-     * Calls the window must hold before a rate threshold decides; below it the failure count
-     * threshold decides (a low-traffic circuit still trips on its fifth failure).
+     * Calls the window must hold before a rate threshold decides; below it a failure-rate threshold
+     * gives way to the failure count (a low-traffic circuit still trips on its fifth failure).
      */
     public static final int DEFAULT_MINIMUM_CALLS = 100;
     /** A successful call that takes longer than this counts as slow (only with a slow-call rate threshold). */
@@ -336,20 +336,23 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * Why a window with these outcomes trips the circuit, or null if it does not. A rate decides
-     * once the window holds {@link #minimumCalls()} calls; below that (or with no rate threshold)
-     * the failure count does.
+     * Why a window with these outcomes trips the circuit, or null if it does not. Failures: with a
+     * failure-rate threshold and at least {@link #minimumCalls()} calls in the window, their rate
+     * decides; otherwise (no such threshold, or fewer calls) their count does. Slow calls: with a
+     * slow-call-rate threshold and at least the minimum calls, their rate trips too. So a slow-call
+     * threshold alone never stops failures from tripping.
      */
     public String tripReason(OutcomeCounts window) {
-        if (!countsCalls() || window.calls() < minimumCalls) {
-            return window.failures() >= failureThreshold
-                    ? window.failures() + " failures within " + failureWindow.toMillis() + " ms" : null;
+        boolean enoughCalls = window.calls() >= minimumCalls;
+        if (failureRateThreshold > 0 && enoughCalls) {
+            if (window.failureRatePercent() >= failureRateThreshold) {
+                return rate(window.failureRatePercent()) + " % of " + window.calls() + " calls failed within "
+                        + failureWindow.toMillis() + " ms";
+            }
+        } else if (window.failures() >= failureThreshold) {
+            return window.failures() + " failures within " + failureWindow.toMillis() + " ms";
         }
-        if (failureRateThreshold > 0 && window.failureRatePercent() >= failureRateThreshold) {
-            return rate(window.failureRatePercent()) + " % of " + window.calls() + " calls failed within "
-                    + failureWindow.toMillis() + " ms";
-        }
-        if (slowCallRateThreshold > 0 && window.slowCallRatePercent() >= slowCallRateThreshold) {
+        if (slowCallRateThreshold > 0 && enoughCalls && window.slowCallRatePercent() >= slowCallRateThreshold) {
             return rate(window.slowCallRatePercent()) + " % of " + window.calls() + " calls took over "
                     + slowCallDuration.toMillis() + " ms within " + failureWindow.toMillis() + " ms";
         }
@@ -397,8 +400,8 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * Failures within the failure window that trip CLOSED → OPEN (with a rate threshold: while
-         * the window holds fewer than the minimum number of calls). Default 5.
+         * Failures within the failure window that trip CLOSED → OPEN (with a failure-rate threshold:
+         * while the window holds fewer than the minimum number of calls). Default 5.
          *
          * @throws IllegalArgumentException if not within 1..{@link #MAX_COUNT}
          */
@@ -553,8 +556,8 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * Calls the window must hold before a rate threshold decides; below it the failure count
-         * threshold decides. Default {@link #DEFAULT_MINIMUM_CALLS}.
+         * Calls the window must hold before a rate threshold decides; below it a failure-rate
+         * threshold gives way to the failure count. Default {@link #DEFAULT_MINIMUM_CALLS}.
          *
          * @throws IllegalArgumentException if not within 1..{@link #MAX_COUNT}
          */
@@ -577,7 +580,8 @@ public final class CircuitBreakerConfig {
 
         /**
          * Percentage of slow calls within the window that trips the circuit, once the window holds
-         * {@link #minimumCalls} calls. Default {@link #DEFAULT_SLOW_CALL_RATE_THRESHOLD} (off).
+         * {@link #minimumCalls} calls; failures still trip by their count or rate. Default
+         * {@link #DEFAULT_SLOW_CALL_RATE_THRESHOLD} (off).
          *
          * @throws IllegalArgumentException if not within 0..100 (0: off)
          */

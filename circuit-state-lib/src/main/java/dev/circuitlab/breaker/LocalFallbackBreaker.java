@@ -37,10 +37,10 @@ final class LocalFallbackBreaker {
     }
 
     /**
-     * A failure the shared store could not record: counted here, so this instance still trips
-     * while the store's writes fail.
+     * Outcomes the shared store could not record: counted here (calls too, so a rate is not
+     * mistaken for 100 %), so this instance still trips while the store's writes fail.
      */
-    void countUnrecordedFailures(long failures, FailureReason reason) {
-        machine.countFailures(failures, reason);
+    void countUnrecorded(OutcomeCounts outcomes, FailureReason reason) {
+        machine.countOutcomes(outcomes, reason);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class StateMachine {
 
-    /** A batch of failures is written only on a copy read less than this long ago (else it looks first). */
+    /** A batch holding failures or slow calls is written only on a copy read less than this long ago (else it looks first). */
     static final long FRESH_ENOUGH_TO_FLUSH_MILLIS = 50;
 
     /** Lost races one operation re-reads and decides again before giving up. */
@@ -132,10 +132,14 @@ final class StateMachine {
         run(permission.snapshot(), s -> permittedIn.record(permission, s, outcome, now), lastRead -> Step.DONE);
     }
 
-    /** Counts failures the shared store could not take, if this (local) circuit is CLOSED. */
-    void countFailures(long failures, FailureReason reason) {
+    /** Counts outcomes the shared store could not take, if this (local) circuit is CLOSED. */
+    void countOutcomes(OutcomeCounts outcomes, FailureReason reason) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
         long now = clock.millis();
-        addPending(new OutcomeCounts(config.countsCalls() ? failures : 0, failures, 0), reason, now);
+        // Calls count here only if this breaker counts them too (the shared and local configs are one).
+        addPending(config.countsCalls() ? outcomes : OutcomeCounts.ofFailures(outcomes.failures()), reason, now);
         flushIfDue(now, reload());
     }
 
@@ -163,6 +167,7 @@ final class StateMachine {
         OutcomeCounts batch;
         FailureReason reason;
         CircuitSnapshot known;
+        boolean lookFirst;
         if (pending.isEmpty()) {
             return; // the common case, without the lock: whoever adds an outcome flushes after it
         }
@@ -183,28 +188,43 @@ final class StateMachine {
             }
             batch = pending;
             reason = pendingReason;
+            CachedState copy = cache; // read once: a lost race elsewhere may clear it meanwhile
+            lookFirst = batch.failures() + batch.slowCalls() > 0 && !config.refreshInterval().isZero() && copy != null
+                    && (copy.readAt() < pendingSince || now - copy.readAt() > FRESH_ENOUGH_TO_FLUSH_MILLIS);
             pending = OutcomeCounts.NONE;
-            if (batch.failures() + batch.slowCalls() > 0 && !config.refreshInterval().isZero() && cache != null
-                    && (cache.readAt() < pendingSince || now - cache.readAt() > FRESH_ENOUGH_TO_FLUSH_MILLIS)) {
+        }
+        CircuitSnapshot[] counted = {null};
+        try {
+            if (lookFirst) {
                 // Look first (half a read unit; reads have three times the writes' headroom), so that
                 // once the circuit has tripped the batch is dropped instead of written: in an outage
                 // every instance has failures to flush within the same interval, and only those that
                 // look before the trip lands still write. The look also serves as this instance's
-                // refresh after its failure.
+                // refresh after its failure. Outside the lock: other callers go on counting meanwhile.
                 known = remember(timed("load", () -> store.loadRecent(circuitId)));
             }
-        }
-        if (known.state() != CircuitState.CLOSED) {
-            return; // the circuit already moved on: these outcomes change nothing
-        }
-        try {
-            run(known, s -> closed.countOutcomes(s, batch, reason, now), lastRead -> Step.DONE);
+            if (known.state() != CircuitState.CLOSED) {
+                return; // the circuit already moved on: these outcomes change nothing
+            }
+            run(known, s -> noteCounted(closed.countOutcomes(s, batch, reason, now), counted), lastRead -> Step.DONE);
         } catch (CircuitStateStoreException e) {
-            throw new UnrecordedFailuresException(batch.failures(), reason, e);
+            throw new UnrecordedFailuresException(batch, reason, e);
         }
-        CachedState after = cache;
-        events.onFlush(circuitId, batch, after == null || after.snapshot().state() != CircuitState.CLOSED
-                ? OutcomeCounts.NONE : closed.window(after.snapshot(), now));
+        if (counted[0] != null) {
+            // The window as this write left it, before any trip it caused: the rate that tripped is shown too.
+            events.onFlush(circuitId, batch, closed.window(counted[0], now));
+        }
+    }
+
+    /** {@code step}, with the state its count write leaves noted in {@code counted} if that write wins. */
+    private static Step noteCounted(Step step, CircuitSnapshot[] counted) {
+        if (!(step instanceof Step.Write w)) {
+            return step;
+        }
+        return new Step.Write(w.operation(), w.write(), w.transition(), written -> {
+            counted[0] = written;
+            return w.onWin().apply(written);
+        }, w.ifLost(), w.afterReread(), w.proposed());
     }
 
     /**

@@ -41,6 +41,10 @@ class CircuitBreakerConfigTest {
         assertEquals(null, c.tripReason(new OutcomeCounts(1_000, 499, 799)), "49.9 % and 79.9 %");
         assertTrue(c.tripReason(new OutcomeCounts(1_000, 500, 0)).startsWith("50.0 % of 1000 calls failed"));
         assertTrue(c.tripReason(new OutcomeCounts(1_000, 0, 800)).startsWith("80.0 % of 1000 calls took over 1000 ms"));
+        CircuitBreakerConfig slowOnly = CircuitBreakerConfig.builder().slowCallRateThreshold(50).minimumCalls(10).build();
+        assertTrue(slowOnly.tripReason(new OutcomeCounts(1_000, 5, 0)).startsWith("5 failures"),
+                "a slow-call threshold alone leaves failures to the count, however many calls");
+        assertTrue(slowOnly.tripReason(new OutcomeCounts(1_000, 0, 500)).startsWith("50.0 % of 1000 calls took over"));
         assertEquals(null, CircuitBreakerConfig.defaults().tripReason(new OutcomeCounts(0, 4, 0)));
         assertTrue(CircuitBreakerConfig.defaults().tripReason(new OutcomeCounts(0, 5, 0)) != null);
     }

@@ -634,12 +634,61 @@ abstract class CircuitBreakerContract {
             }
             return null;
         });
-        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL.plus(CircuitBreaker.MAX_WAKE_JITTER));
+        clock.advance(CircuitBreakerConfig.DEFAULT_FLUSH_INTERVAL); // every batch is due within one interval
         instances.forEach(CircuitBreaker::acquirePermission); // flushes what is still held
         CircuitSnapshot s = instances.get(0).snapshot();
         assertEquals(CircuitState.CLOSED, s.state());
         assertEquals(new OutcomeCounts(calls.get(), failures.get(), 0), s.outcomesWithin(clock.millis(), 60_000, 6_000));
         assertEquals(0, listener.storeErrors.get());
+    }
+
+    /**
+     * A batch is due at this instance's own phase of the flush interval (the phase and the wake
+     * jitter both drawn as 250 ms here): failures counted at +100 ms go at +250 ms, not a whole
+     * interval after the first of them.
+     */
+    @Test
+    void aBatchIsWrittenAtThisInstancesPhaseOfTheFlushInterval() {
+        java.util.random.RandomGenerator draws250 = new java.util.random.RandomGenerator() {
+            @Override public long nextLong() { return 0; }
+            @Override public long nextLong(long bound) { return Math.min(250, bound - 1); }
+        };
+        long start = clock.millis() - Math.floorMod(clock.millis(), 1_000);
+        clock.advance(Duration.ofMillis(start + 100 - clock.millis()));
+        CircuitBreaker b = CircuitBreaker.create(circuitId, aggregating().build(), store(), clock, listener, draws250);
+        fail(b);
+        fail(b);
+        clock.advance(Duration.ofMillis(149)); // +249 ms
+        assertTrue(b.acquirePermission().permitted());
+        assertEquals(0, b.snapshot().failureCount(), "not yet due at +249 ms");
+        clock.advance(Duration.ofMillis(1)); // +250 ms: the phase
+        assertTrue(b.acquirePermission().permitted());
+        assertEquals(2, b.snapshot().failureCount(), "both, in one update, at the phase");
+        assertEquals(List.of(new OutcomeCounts(0, 2, 0)), listener.flushedBatches);
+    }
+
+    /**
+     * The look before a flush can fail too (the item throttled): the batch is not lost but counted
+     * by this instance's local breaker, which then protects this instance.
+     */
+    @Test
+    void aBatchWhoseLookFirstFailsIsCountedByTheLocalBreaker() {
+        HookedStore hooked = new HookedStore(store());
+        CircuitBreaker b = TestBreakers.create(circuitId, aggregating().refreshInterval(Duration.ofSeconds(5)).build(),
+                hooked, clock, listener);
+        assertTrue(b.acquirePermission().permitted()); // the copy, read now
+        clock.advance(Duration.ofMillis(100));
+        hooked.fail(HookedStore.Request.REFRESH);
+        for (int i = 0; i < 5; i++) {
+            fail(b); // the fifth makes the batch urgent; its look fails
+        }
+        assertEquals(1, listener.localTransitions.stream().filter(t -> t.to() == CircuitState.OPEN).count(),
+                "the 5 failures tripped the local breaker: " + listener.localTransitions);
+        Permission next = b.acquirePermission();
+        assertFalse(next.permitted(), "this instance is protected: " + next);
+        hooked.heal();
+        assertEquals(0, b.snapshot().failureCount(), "the shared window never got them (sent at most once)");
+        assertTrue(listener.flushedBatches.isEmpty(), "nothing was written");
     }
 
     /**

@@ -214,6 +214,29 @@ class LostAnswersAndOldItemsTest {
         assertTrue(listener.conflicts.get() <= 1, "conflicts: " + listener.conflicts.get());
     }
 
+    /**
+     * An item written before calls were counted has {@code recentFailures} (with an expired bucket)
+     * but no {@code recentCalls} / {@code recentSlowCalls}: the first update with a rate threshold,
+     * which also removes the expired bucket from every map, adds the missing maps once and counts.
+     */
+    @Test
+    void anItemWithoutTheCallMapsCountsCallsOnceARateIsSet() {
+        long oldBucket = T0 - 3_600_000;
+        putRawItem(Map.of("state", AttributeValue.fromS("CLOSED"), "version", n(2),
+                "recentFailures", AttributeValue.fromM(Map.of(java.time.Instant.ofEpochMilli(oldBucket).toString(), n(3))),
+                "probeLeases", AttributeValue.fromM(Map.of()), "probeOwners", AttributeValue.fromM(Map.of())));
+        CircuitBreaker b = underTest(policy().failureRateThreshold(50).minimumCalls(4).build());
+        call(b, CallOutcome.success());
+        call(b, CallOutcome.success());
+        call(b, FAILURE);
+        CircuitSnapshot s = b.snapshot();
+        assertEquals(CircuitState.CLOSED, s.state());
+        assertEquals(new OutcomeCounts(3, 1, 0), s.outcomesWithin(T0, 60_000, 6_000), s.toString());
+        assertFalse(s.recentFailures().containsKey(oldBucket), "the expired bucket is gone: " + s);
+        call(b, FAILURE);
+        assertEquals(CircuitState.OPEN, b.snapshot().state(), "2 of 4 calls failed");
+    }
+
     /** Regression: a hand-made OPEN item without {@code version} never left OPEN. */
     @Test
     void aHandMadeOpenItemWithoutAVersionLetsAProbeGoAfterItsRetryTime() {

@@ -53,7 +53,11 @@ class DashboardBrowserTest {
                         "EnableFaultInjection", "true",
                         "CircuitFailureThreshold", "3",
                         "CircuitOpenDurationMs", "2500",
-                        "CircuitCallTimeoutMs", "2000"))
+                        "CircuitCallTimeoutMs", "2000",
+                        // A rate threshold, so calls are counted and the rate widget has points; the
+                        // window never holds this many calls, so the count of 3 still trips.
+                        "CircuitFailureRateThreshold", "50",
+                        "CircuitMinimumCalls", "100000"))
                 .withConsole(new PrintStream(OutputStream.nullOutputStream()), false);
         try (LocalRuntime runtime = LocalRuntime.start(options)) {
             LocalHttp http = new LocalHttp(runtime.baseUrl());
