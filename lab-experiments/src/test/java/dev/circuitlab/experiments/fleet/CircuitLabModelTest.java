@@ -26,6 +26,47 @@ class CircuitLabModelTest {
                 FleetParameters.defaults(), 1).run();
     }
 
+    /**
+     * Regression: at 100,000 rps the timeouts of a hang all ended together and every environment's
+     * first batch came due in the same second: 3,936 throttled requests. With flush phases and the
+     * look before a flush, none, and the item is asked for few writes.
+     */
+    @Test
+    void aHangAtOneHundredThousandRpsNeverThrottlesTheItemWithTheDefaults() {
+        Map<String, Object> f = run("outage-timeout", 100_000, true, CircuitBreakerConfig.defaults()).figures();
+        assertEquals(0L, f.get("throttledRequests"), f.toString());
+        assertTrue(((Number) f.get("itemWriteUnitsPeakPerSec")).doubleValue() <= 500, f.toString());
+        assertEquals(1L, f.get("trips"));
+    }
+
+    /** With a failure-rate threshold, 0.5 % noise does not trip the fleet; the count threshold does. */
+    @Test
+    void aFailureRateThresholdDoesNotTripOnNoiseWhereTheCountDoes() {
+        CircuitBreakerConfig rate = CircuitBreakerConfig.builder().failureRateThreshold(50).minimumCalls(100)
+                .flushInterval(java.time.Duration.ofSeconds(10)).build();
+        Map<String, Object> withRate = run("noise", 1_000, true, rate).figures();
+        assertEquals(0L, withRate.get("falseTrips"), withRate.toString());
+        assertEquals(0L, withRate.get("throttledRequests"));
+        Map<String, Object> withCount = run("noise", 1_000, true, CircuitBreakerConfig.defaults()).figures();
+        assertTrue((Long) withCount.get("falseTrips") > 0, "the control: the count trips on noise: " + withCount);
+    }
+
+    @Test
+    void circuitEnvConfiguresTheBreakerAsTheFunctionWouldAndNamesWhatIsWrong() {
+        BreakerModel m = FleetOptions.circuitLabWithEnvironment("CIRCUIT_FAILURE_RATE_THRESHOLD=50, CIRCUIT_MINIMUM_CALLS=200");
+        assertEquals(FleetOptions.CIRCUIT_ENV, m.id());
+        assertTrue(m.settings().contains("failure rate 50.0 %") && m.settings().contains("from 200 calls"), m.settings());
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FleetOptions.circuitLabWithEnvironment("CIRCUIT_NOPE=1"));
+        assertTrue(unknown.getMessage().contains("CIRCUIT_NOPE is not a breaker setting"), unknown.getMessage());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FleetOptions.circuitLabWithEnvironment("CIRCUIT_FAILURE_RATE_THRESHOLD=150"));
+        assertTrue(bad.getMessage().contains("CIRCUIT_FAILURE_RATE_THRESHOLD"), bad.getMessage());
+        IllegalArgumentException shape = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FleetOptions.circuitLabWithEnvironment("CIRCUIT_MINIMUM_CALLS"));
+        assertTrue(shape.getMessage().contains("NAME=VALUE"), shape.getMessage());
+    }
+
     @Test
     void atOneHundredRpsAHealthyRequestCostsExactlyOneReadAndNoWriteWhenEveryCallReads() {
         RunResult r = run("healthy", 100, true);
