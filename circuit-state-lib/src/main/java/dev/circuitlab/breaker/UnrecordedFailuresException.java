@@ -12,8 +12,8 @@ final class UnrecordedFailuresException extends CircuitStateStoreException {
     private final FailureReason lastReason;
 
     UnrecordedFailuresException(OutcomeCounts outcomes, FailureReason lastReason, CircuitStateStoreException cause) {
-        super(outcomes.failures() + " failures of " + outcomes.calls() + " calls could not be counted: "
-                + cause.getMessage(), cause);
+        super(outcomes.failures() + " failures" + (outcomes.calls() > 0 ? " of " + outcomes.calls() + " calls" : "")
+                + " could not be counted: " + cause.getMessage(), cause);
         this.outcomes = outcomes;
         this.lastReason = lastReason;
     }
