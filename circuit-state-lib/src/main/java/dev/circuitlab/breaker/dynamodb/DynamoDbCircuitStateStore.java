@@ -62,7 +62,8 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             .build();
 
     private final DynamoDbClient client;
-    private final DynamoDbTable<CircuitItem> table;
+    /** Built on first use: a healthy instance's refreshes do not need it (see {@link #table()}). */
+    private volatile DynamoDbTable<CircuitItem> table;
     private final String tableName;
 
     public DynamoDbCircuitStateStore(DynamoDbClient client, String tableName) {
@@ -71,7 +72,20 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             throw new IllegalArgumentException("circuit state table name must not be blank");
         }
         this.tableName = tableName;
-        this.table = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, CircuitItem.SCHEMA);
+    }
+
+    /**
+     * The enhanced client's table, built on first use: strongly consistent reads and whole-state
+     * writes need it, a cold start's first refresh (the plain client) does not. Racing first users
+     * may each build one; they are equivalent and one wins.
+     */
+    private DynamoDbTable<CircuitItem> table() {
+        DynamoDbTable<CircuitItem> t = table;
+        if (t == null) {
+            t = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, CircuitItem.SCHEMA);
+            table = t;
+        }
+        return t;
     }
 
     public String tableName() {
@@ -123,7 +137,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
                         .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId))).overrideConfiguration(NO_RETRIES)).item();
                 return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(CircuitItem.SCHEMA.mapToItem(raw));
             }
-            return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder()
+            return Optional.ofNullable(table().getItem(GetItemEnhancedRequest.builder()
                     .key(Key.builder().partitionValue(circuitId).build())
                     .consistentRead(true)
                     .build()));
@@ -162,7 +176,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             expression.expressionValues(values);
         }
         try {
-            table.putItem(PutItemEnhancedRequest.builder(CircuitItem.class)
+            table().putItem(PutItemEnhancedRequest.builder(CircuitItem.class)
                     .item(CircuitItem.of(next))
                     .conditionExpression(expression.build())
                     .build());
@@ -222,7 +236,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             expression.expressionValues(values);
         }
         try {
-            table.putItem(PutItemEnhancedRequest.builder(CircuitItem.class).item(CircuitItem.of(written))
+            table().putItem(PutItemEnhancedRequest.builder(CircuitItem.class).item(CircuitItem.of(written))
                     .conditionExpression(expression.build()).build());
             return Optional.of(written);
         } catch (ConditionalCheckFailedException e) {
