@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.circuitlab.breaker.CircuitBreakerConfig;
+import dev.circuitlab.breaker.CircuitSnapshot;
+import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
 import dev.circuitlab.experiments.report.Machine;
 import dev.circuitlab.experiments.report.TextTable;
@@ -82,6 +85,7 @@ public final class BenchCommand {
                     .resolve(new LocalBindings(Map.of(), "http://127.0.0.1:9", Map.of()));
             String circuitTable = tableName(template, "CircuitStateTable");
             admin.createTable(DynamoDbCircuitStateStore.createTableRequest(circuitTable));
+            seedCircuitItem(admin, circuitTable, template);
             admin.createTable(hashKeyTable(tableName(template, "FaultConfigTable"), "faultId"));
 
             long t = System.nanoTime();
@@ -129,6 +133,23 @@ public final class BenchCommand {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.jsonOut().toFile(), json);
         printSummary(cost, probes, sizes, cold, jmh, checks, elapsed);
         return checks.stream().allMatch(ScenarioAnalysis.Check::pass);
+    }
+
+    /**
+     * The cold starts' circuit as a deployed one usually is: an item that exists (a CLOSED circuit
+     * that has counted a failure), so a cold start's first read maps a real item, as the reference
+     * handler's reads one. Other sections use circuits of their own.
+     */
+    private static void seedCircuitItem(DynamoDbClient admin, String table, ResolvedTemplate template) {
+        String circuitId = template.function("UpstreamFunction").map(f -> f.environment().get("CIRCUIT_ID"))
+                .orElse("downstream");
+        long now = System.currentTimeMillis();
+        CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+        CircuitSnapshot seen = CircuitSnapshot.builder(circuitId).state(CircuitState.CLOSED)
+                .recentFailures(Map.of(defaults.windowBucketStart(now - 60_000), 1L)).version(1).updatedAt(now).build();
+        if (!new DynamoDbCircuitStateStore(admin, table).replace(0, seen)) {
+            throw new IllegalStateException("could not seed circuit " + circuitId + " in " + table);
+        }
     }
 
     static List<ScenarioAnalysis.Check> checks(RequestCostBench.Result cost, List<HalfOpenProbeBench.Result> probes,
