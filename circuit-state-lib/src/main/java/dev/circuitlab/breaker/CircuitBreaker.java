@@ -181,7 +181,7 @@ public final class CircuitBreaker {
             countLocally(e);
         } catch (CircuitStateStoreException e) {
             storeFailed("record", e);
-            outcome.failureReason().ifPresent(reason -> fallback.countUnrecorded(new OutcomeCounts(1, 1, 0), reason));
+            outcome.failureReason().ifPresent(reason -> fallback.countUnrecorded(config.countOf(true, false), reason));
         }
     }
 

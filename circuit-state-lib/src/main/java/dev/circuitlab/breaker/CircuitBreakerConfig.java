@@ -336,6 +336,17 @@ public final class CircuitBreakerConfig {
     }
 
     /**
+     * What one call's outcome adds to a window under this policy: its failure always, the call
+     * itself and whether it was slow only when calls are counted ({@link #countsCalls()}).
+     */
+    public OutcomeCounts countOf(boolean failed, boolean slow) {
+        if (!countsCalls()) {
+            return failed ? OutcomeCounts.ofFailures(1) : OutcomeCounts.NONE;
+        }
+        return new OutcomeCounts(1, failed ? 1 : 0, !failed && slow ? 1 : 0);
+    }
+
+    /**
      * Why a window with these outcomes trips the circuit, or null if it does not. Failures: with a
      * failure-rate threshold and at least {@link #minimumCalls()} calls in the window, their rate
      * decides; otherwise (no such threshold, or fewer calls) their count does. Slow calls: with a

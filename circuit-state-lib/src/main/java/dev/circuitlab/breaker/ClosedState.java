@@ -34,7 +34,7 @@ final class ClosedState implements StateRules {
 
     /** Counts one failure at once (a probe's, or one that ends a HALF_OPEN episode); a call too, if calls count. */
     Step countFailure(CircuitSnapshot s, FailureReason reason, long now) {
-        return countOutcomes(s, new OutcomeCounts(config.countsCalls() ? 1 : 0, 1, 0), reason, now);
+        return countOutcomes(s, config.countOf(true, false), reason, now);
     }
 
     /**

@@ -117,13 +117,11 @@ final class StateMachine {
     void record(Permission permission, CallOutcome outcome) {
         long now = clock.millis();
         if (permission.state() == CircuitState.CLOSED) {
-            long calls = config.countsCalls() ? 1 : 0;
-            if (!outcome.isSuccess()) {
-                addPending(new OutcomeCounts(calls, 1, 0), outcome.failureReason().orElseThrow(), now);
-            } else if (calls > 0) {
-                boolean slow = config.slowCallRateThreshold() > 0
-                        && now - permission.permittedAt() > config.slowCallDuration().toMillis();
-                addPending(new OutcomeCounts(1, 0, slow ? 1 : 0), null, now);
+            boolean slow = config.slowCallRateThreshold() > 0
+                    && now - permission.permittedAt() > config.slowCallDuration().toMillis();
+            OutcomeCounts counted = config.countOf(!outcome.isSuccess(), slow);
+            if (!counted.isEmpty()) {
+                addPending(counted, outcome.failureReason().orElse(null), now);
             }
             flushIfDue(now, permission.snapshot());
             return;
@@ -176,14 +174,11 @@ final class StateMachine {
             if (pending.isEmpty()) {
                 return;
             }
-            known = latestKnown(basis);
-            if (known == null) {
-                known = reload();
-            }
-            OutcomeCounts inWindow = known.state() == CircuitState.CLOSED ? closed.window(known, now) : OutcomeCounts.NONE;
-            boolean reachesThreshold = config.tripReason(inWindow.plus(pending)) != null;
-            boolean intervalPassed = now >= flushDueAt(pendingSince);
-            if (!reachesThreshold && !intervalPassed) {
+            known = latestKnown(basis); // never null: every caller passes a state it read
+            // The cheap test first: a due batch goes anyway, without summing the window.
+            boolean due = now >= flushDueAt(pendingSince) || config.tripReason((known.state() == CircuitState.CLOSED
+                    ? closed.window(known, now) : OutcomeCounts.NONE).plus(pending)) != null;
+            if (!due) {
                 return;
             }
             batch = pending;
