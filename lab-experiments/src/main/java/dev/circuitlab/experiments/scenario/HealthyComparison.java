@@ -2,7 +2,6 @@ package dev.circuitlab.experiments.scenario;
 
 import dev.circuitlab.experiments.Cleanup;
 import dev.circuitlab.local.LocalRuntime;
-import dev.circuitlab.local.RuntimeOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -65,10 +64,7 @@ final class HealthyComparison {
     }
 
     private LocalRuntime start(boolean breakerEnabled, PrintStream runtimeLog) {
-        return LocalRuntime.start(RuntimeOptions.forProject(options.projectRoot(), 0)
-                .withParameterOverrides(options.overridesFor(breakerEnabled))
-                .withConsole(runtimeLog, false)
-                .withDefaultConcurrency(options.downstreamConcurrency()));
+        return LocalRuntime.start(options.runtimeOptions(breakerEnabled, runtimeLog));
     }
 
     private HttpRequest request(LocalRuntime runtime) {

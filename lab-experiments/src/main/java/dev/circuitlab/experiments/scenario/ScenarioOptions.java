@@ -1,5 +1,7 @@
 package dev.circuitlab.experiments.scenario;
 
+import dev.circuitlab.local.RuntimeOptions;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -83,6 +85,14 @@ public record ScenarioOptions(Path projectRoot, double upstreamRps, double healt
     public ScenarioOptions withComparisonRequests(int requests) {
         return new ScenarioOptions(projectRoot, upstreamRps, healthRps, timeline, seed, warmup, clientTimeout, maxInFlight,
                 parameterOverrides, downstreamConcurrency, outputDir, png, requests);
+    }
+
+    /** The local runtime of one run: this project, the run's overrides, its console and the unreserved pool. */
+    public RuntimeOptions runtimeOptions(boolean breakerEnabled, PrintStream console) {
+        return RuntimeOptions.forProject(projectRoot, 0)
+                .withParameterOverrides(overridesFor(breakerEnabled))
+                .withConsole(console, false)
+                .withDefaultConcurrency(downstreamConcurrency);
     }
 
     /** All overrides of one run: the scenario's, then the user's, then the breaker switch (the user cannot pin it). */

@@ -4,7 +4,6 @@ import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.experiments.Cleanup;
 import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
 import dev.circuitlab.local.LocalRuntime;
-import dev.circuitlab.local.RuntimeOptions;
 import dev.circuitlab.local.lambda.ExecutionEnvironmentPool;
 import dev.circuitlab.local.lambda.InvocationMetrics;
 import dev.circuitlab.local.template.TableDefinition;
@@ -58,12 +57,8 @@ public final class ScenarioRunner {
     public RunResult run(boolean breakerEnabled, PrintStream runtimeLog, boolean firstInJvm) throws InterruptedException {
         String name = breakerEnabled ? "breaker-on" : "breaker-off";
         Map<String, String> overrides = options.overridesFor(breakerEnabled);
-        RuntimeOptions ro = RuntimeOptions.forProject(options.projectRoot(), 0)
-                .withParameterOverrides(overrides)
-                .withConsole(runtimeLog, false)
-                .withDefaultConcurrency(options.downstreamConcurrency());
         long started = System.nanoTime();
-        try (LocalRuntime runtime = LocalRuntime.start(ro);
+        try (LocalRuntime runtime = LocalRuntime.start(options.runtimeOptions(breakerEnabled, runtimeLog));
              HttpClient loadClient = LoadGenerator.newClient();
              HttpClient controlClient = LoadGenerator.newClient();
              DynamoDbClient ddb = DynamoDbEndpoint.clientBuilder(runtime.dynamoDbEndpoint()).build()) {
