@@ -10,9 +10,13 @@ import java.util.Map;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The DynamoDB item of one circuit, mapped by a static schema built once (no reflection per call).
+ * The DynamoDB item of one circuit. Whole-item writes go through the enhanced client with a static
+ * schema ({@link Schema#TABLE}, built once, no reflection per call); reads are mapped by
+ * {@link #fromAttributes}, which needs none of the enhanced client, so a cold start that only reads
+ * (a healthy instance's refreshes) loads none of it. A test keeps the two mappings equal.
  * Attribute names are the ones a person sees in the console; times are epoch milliseconds, and the
  * last transition also carries an ISO-8601 time for reading.
  */
@@ -43,34 +47,44 @@ final class CircuitItem {
     /** Probe-slot changes ever made (claims, counted successes); whole-state writes are conditioned on it. */
     static final String PROBE_REVISION = "probeRevision";
 
-    static final StaticTableSchema<CircuitItem> SCHEMA = StaticTableSchema.builder(CircuitItem.class)
-            .newItemSupplier(CircuitItem::new)
-            .addAttribute(String.class, a -> a.name(CIRCUIT_ID).getter(i -> i.circuitId).setter((i, v) -> i.circuitId = v)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name(STATE).getter(i -> i.state).setter((i, v) -> i.state = v))
-            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
-                    a -> a.name(RECENT_FAILURES).getter(i -> i.recentFailures).setter((i, v) -> i.recentFailures = v))
-            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
-                    a -> a.name(RECENT_CALLS).getter(i -> i.recentCalls).setter((i, v) -> i.recentCalls = v))
-            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
-                    a -> a.name(RECENT_SLOW_CALLS).getter(i -> i.recentSlowCalls).setter((i, v) -> i.recentSlowCalls = v))
-            .addAttribute(Long.class, a -> a.name(OPENED_AT).getter(i -> i.openedAt).setter((i, v) -> i.openedAt = v))
-            .addAttribute(Long.class, a -> a.name(RETRY_AT).getter(i -> i.retryAt).setter((i, v) -> i.retryAt = v))
-            .addAttribute(Integer.class, a -> a.name(CONSECUTIVE_OPENS).getter(i -> i.consecutiveOpens).setter((i, v) -> i.consecutiveOpens = v))
-            .addAttribute(EnhancedType.mapOf(String.class, Long.class),
-                    a -> a.name(PROBE_LEASES).getter(i -> i.probeLeases).setter((i, v) -> i.probeLeases = v))
-            .addAttribute(Integer.class, a -> a.name(HALF_OPEN_SUCCESSES).getter(i -> i.halfOpenSuccesses).setter((i, v) -> i.halfOpenSuccesses = v))
-            .addAttribute(Long.class, a -> a.name(VERSION).getter(i -> i.version).setter((i, v) -> i.version = v))
-            .addAttribute(Long.class, a -> a.name(UPDATED_AT).getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v))
-            .addAttribute(EnhancedType.mapOf(String.class, String.class),
-                    a -> a.name(LAST_TRANSITION).getter(i -> i.lastTransition).setter((i, v) -> i.lastTransition = v))
-            .addAttribute(String.class, a -> a.name(WRITE_TOKEN).getter(i -> i.writeToken).setter((i, v) -> i.writeToken = v))
-            .addAttribute(String.class, a -> a.name(PREVIOUS_WRITE_TOKEN).getter(i -> i.previousWriteToken)
-                    .setter((i, v) -> i.previousWriteToken = v))
-            .addAttribute(EnhancedType.mapOf(String.class, String.class),
-                    a -> a.name(PROBE_OWNERS).getter(i -> i.probeOwners).setter((i, v) -> i.probeOwners = v))
-            .addAttribute(Long.class, a -> a.name(PROBE_REVISION).getter(i -> i.probeRevision).setter((i, v) -> i.probeRevision = v))
-            .build();
+    /**
+     * The enhanced client's schema of the item, in its own class so that loading {@link CircuitItem}
+     * (to read an item) does not build it.
+     */
+    static final class Schema {
+
+        static final StaticTableSchema<CircuitItem> TABLE = StaticTableSchema.builder(CircuitItem.class)
+                .newItemSupplier(CircuitItem::new)
+                .addAttribute(String.class, a -> a.name(CIRCUIT_ID).getter(i -> i.circuitId).setter((i, v) -> i.circuitId = v)
+                        .tags(StaticAttributeTags.primaryPartitionKey()))
+                .addAttribute(String.class, a -> a.name(STATE).getter(i -> i.state).setter((i, v) -> i.state = v))
+                .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                        a -> a.name(RECENT_FAILURES).getter(i -> i.recentFailures).setter((i, v) -> i.recentFailures = v))
+                .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                        a -> a.name(RECENT_CALLS).getter(i -> i.recentCalls).setter((i, v) -> i.recentCalls = v))
+                .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                        a -> a.name(RECENT_SLOW_CALLS).getter(i -> i.recentSlowCalls).setter((i, v) -> i.recentSlowCalls = v))
+                .addAttribute(Long.class, a -> a.name(OPENED_AT).getter(i -> i.openedAt).setter((i, v) -> i.openedAt = v))
+                .addAttribute(Long.class, a -> a.name(RETRY_AT).getter(i -> i.retryAt).setter((i, v) -> i.retryAt = v))
+                .addAttribute(Integer.class, a -> a.name(CONSECUTIVE_OPENS).getter(i -> i.consecutiveOpens).setter((i, v) -> i.consecutiveOpens = v))
+                .addAttribute(EnhancedType.mapOf(String.class, Long.class),
+                        a -> a.name(PROBE_LEASES).getter(i -> i.probeLeases).setter((i, v) -> i.probeLeases = v))
+                .addAttribute(Integer.class, a -> a.name(HALF_OPEN_SUCCESSES).getter(i -> i.halfOpenSuccesses).setter((i, v) -> i.halfOpenSuccesses = v))
+                .addAttribute(Long.class, a -> a.name(VERSION).getter(i -> i.version).setter((i, v) -> i.version = v))
+                .addAttribute(Long.class, a -> a.name(UPDATED_AT).getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v))
+                .addAttribute(EnhancedType.mapOf(String.class, String.class),
+                        a -> a.name(LAST_TRANSITION).getter(i -> i.lastTransition).setter((i, v) -> i.lastTransition = v))
+                .addAttribute(String.class, a -> a.name(WRITE_TOKEN).getter(i -> i.writeToken).setter((i, v) -> i.writeToken = v))
+                .addAttribute(String.class, a -> a.name(PREVIOUS_WRITE_TOKEN).getter(i -> i.previousWriteToken)
+                        .setter((i, v) -> i.previousWriteToken = v))
+                .addAttribute(EnhancedType.mapOf(String.class, String.class),
+                        a -> a.name(PROBE_OWNERS).getter(i -> i.probeOwners).setter((i, v) -> i.probeOwners = v))
+                .addAttribute(Long.class, a -> a.name(PROBE_REVISION).getter(i -> i.probeRevision).setter((i, v) -> i.probeRevision = v))
+                .build();
+
+        private Schema() {
+        }
+    }
 
     String circuitId;
     String state;
@@ -89,6 +103,107 @@ final class CircuitItem {
     String previousWriteToken;
     Map<String, String> probeOwners;
     Long probeRevision;
+
+    /**
+     * Maps an item read with the plain client, as {@link Schema#TABLE} would: unknown attributes are
+     * ignored, a missing or NULL attribute is null, a number may also be a numeric string and a
+     * string a number (as the enhanced client's converters allow).
+     *
+     * @throws IllegalArgumentException when an attribute has a type its field cannot take
+     */
+    static CircuitItem fromAttributes(Map<String, AttributeValue> attributes) {
+        CircuitItem i = new CircuitItem();
+        i.circuitId = string(attributes, CIRCUIT_ID);
+        i.state = string(attributes, STATE);
+        i.recentFailures = longs(attributes, RECENT_FAILURES);
+        i.recentCalls = longs(attributes, RECENT_CALLS);
+        i.recentSlowCalls = longs(attributes, RECENT_SLOW_CALLS);
+        i.openedAt = number(attributes, OPENED_AT);
+        i.retryAt = number(attributes, RETRY_AT);
+        i.consecutiveOpens = integer(attributes, CONSECUTIVE_OPENS);
+        i.probeLeases = longs(attributes, PROBE_LEASES);
+        i.halfOpenSuccesses = integer(attributes, HALF_OPEN_SUCCESSES);
+        i.version = number(attributes, VERSION);
+        i.updatedAt = number(attributes, UPDATED_AT);
+        i.lastTransition = strings(attributes, LAST_TRANSITION);
+        i.writeToken = string(attributes, WRITE_TOKEN);
+        i.previousWriteToken = string(attributes, PREVIOUS_WRITE_TOKEN);
+        i.probeOwners = strings(attributes, PROBE_OWNERS);
+        i.probeRevision = number(attributes, PROBE_REVISION);
+        return i;
+    }
+
+    private static AttributeValue present(Map<String, AttributeValue> attributes, String name) {
+        AttributeValue v = attributes.get(name);
+        return v == null || Boolean.TRUE.equals(v.nul()) ? null : v;
+    }
+
+    private static String string(Map<String, AttributeValue> attributes, String name) {
+        return stringOf(present(attributes, name), name);
+    }
+
+    private static String stringOf(AttributeValue v, String name) {
+        if (v == null) {
+            return null;
+        }
+        if (v.s() != null) {
+            return v.s();
+        }
+        if (v.n() != null) {
+            return v.n();
+        }
+        throw wrongType(name, "a string", v);
+    }
+
+    private static Long number(Map<String, AttributeValue> attributes, String name) {
+        return longOf(present(attributes, name), name);
+    }
+
+    private static Long longOf(AttributeValue v, String name) {
+        if (v == null) {
+            return null;
+        }
+        String text = v.n() != null ? v.n() : v.s();
+        if (text == null) {
+            throw wrongType(name, "a number", v);
+        }
+        return Long.parseLong(text.trim());
+    }
+
+    private static Integer integer(Map<String, AttributeValue> attributes, String name) {
+        Long n = number(attributes, name);
+        return n == null ? null : Math.toIntExact(n);
+    }
+
+    private static Map<String, Long> longs(Map<String, AttributeValue> attributes, String name) {
+        AttributeValue v = present(attributes, name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.hasM()) {
+            throw wrongType(name, "a map", v);
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        v.m().forEach((key, value) -> out.put(key, longOf(value, name + "." + key)));
+        return out;
+    }
+
+    private static Map<String, String> strings(Map<String, AttributeValue> attributes, String name) {
+        AttributeValue v = present(attributes, name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.hasM()) {
+            throw wrongType(name, "a map", v);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        v.m().forEach((key, value) -> out.put(key, stringOf(value, name + "." + key)));
+        return out;
+    }
+
+    private static IllegalArgumentException wrongType(String name, String expected, AttributeValue v) {
+        return new IllegalArgumentException(name + " must be " + expected + ", not " + v.type());
+    }
 
     static CircuitItem of(CircuitSnapshot s) {
         CircuitItem i = new CircuitItem();

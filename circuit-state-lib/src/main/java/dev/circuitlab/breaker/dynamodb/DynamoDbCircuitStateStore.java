@@ -30,8 +30,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -40,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -48,8 +47,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * Circuit state in one DynamoDB item per circuit. Reads are strongly consistent GetItems; whole-state
- * transitions are conditional PutItems through the enhanced client; counter and probe-slot changes
+ * Circuit state in one DynamoDB item per circuit. Reads are GetItems on the plain client (strongly
+ * consistent, or eventually consistent for refreshes), mapped by {@link CircuitItem#fromAttributes};
+ * whole-state transitions are conditional PutItems through the enhanced client; counter and probe-slot changes
  * are conditional UpdateItems with atomic ADD (the enhanced client cannot express ADD or a map-key
  * REMOVE). A lost condition is a normal outcome, reported as false / empty; any other SDK failure
  * becomes a {@link CircuitStateStoreException}.
@@ -62,7 +62,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
             .build();
 
     private final DynamoDbClient client;
-    /** Built on first use: a healthy instance's refreshes do not need it (see {@link #table()}). */
+    /** Built on first use: only whole-state writes need it (see {@link #table()}). */
     private volatile DynamoDbTable<CircuitItem> table;
     private final String tableName;
 
@@ -75,14 +75,14 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     /**
-     * The enhanced client's table, built on first use: strongly consistent reads and whole-state
-     * writes need it, a cold start's first refresh (the plain client) does not. Racing first users
-     * may each build one; they are equivalent and one wins.
+     * The enhanced client's table, built on first use: whole-state writes need it, reads (the plain
+     * client) do not, so a healthy instance never builds it. Racing first users may each build one;
+     * they are equivalent and one wins.
      */
     private DynamoDbTable<CircuitItem> table() {
         DynamoDbTable<CircuitItem> t = table;
         if (t == null) {
-            t = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, CircuitItem.SCHEMA);
+            t = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, CircuitItem.Schema.TABLE);
             table = t;
         }
         return t;
@@ -94,11 +94,10 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
 
     /** The table definition template.yaml declares too (a test keeps the two equal). */
     public static CreateTableRequest createTableRequest(String tableName) {
-        String key = CircuitItem.SCHEMA.tableMetadata().primaryPartitionKey();
         return CreateTableRequest.builder()
                 .tableName(tableName)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(key).attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName(CIRCUIT_ID).attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName(CIRCUIT_ID).keyType(KeyType.HASH).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .build();
     }
@@ -129,22 +128,32 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     private Optional<CircuitItem> loadItem(String circuitId, boolean consistent) {
+        Map<String, AttributeValue> raw;
         try {
+            GetItemRequest.Builder request = GetItemRequest.builder().tableName(tableName).consistentRead(consistent)
+                    .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId)));
             if (!consistent) {
                 // A refresh: the caller decides from its copy if this fails, so it must not wait out
-                // the SDK's throttling back-off first (the enhanced request cannot carry that override).
-                Map<String, AttributeValue> raw = client.getItem(b -> b.tableName(tableName).consistentRead(false)
-                        .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId))).overrideConfiguration(NO_RETRIES)).item();
-                return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(CircuitItem.SCHEMA.mapToItem(raw));
+                // the SDK's throttling back-off first.
+                request.overrideConfiguration(NO_RETRIES);
             }
-            return Optional.ofNullable(table().getItem(GetItemEnhancedRequest.builder()
-                    .key(Key.builder().partitionValue(circuitId).build())
-                    .consistentRead(true)
-                    .build()));
+            raw = client.getItem(request.build()).item();
         } catch (SdkException e) {
             throw storeError("GetItem", circuitId, e);
+        }
+        return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(itemOf(circuitId, raw));
+    }
+
+    /**
+     * Maps an item read with the plain client (no enhanced client on the read path: a cold start's
+     * refresh then loads none of it).
+     *
+     * @throws UnreadableCircuitItemException when an attribute has the wrong type (an item edited by hand)
+     */
+    private static CircuitItem itemOf(String circuitId, Map<String, AttributeValue> raw) {
+        try {
+            return CircuitItem.fromAttributes(raw);
         } catch (RuntimeException e) {
-            // The schema could not map the item (an attribute of the wrong type, edited by hand).
             throw new UnreadableCircuitItemException("circuit item " + circuitId + " cannot be read: " + e.getMessage(), e);
         }
     }
@@ -392,7 +401,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         }
         try {
             UpdateItemResponse response = client.updateItem(request.build());
-            return Optional.of(snapshotOf(CircuitItem.SCHEMA.mapToItem(response.attributes())));
+            return Optional.of(snapshotOf(itemOf(circuitId, response.attributes())));
         } catch (ConditionalCheckFailedException e) {
             if (appliedBefore == null || !retried(e)) {
                 return Optional.empty();
