@@ -41,11 +41,14 @@ final class ResettableBreaker {
     }
 
     /**
-     * SnapStart: before the snapshot, one plain read of the circuit item (no write, no state change)
-     * warms the store's DynamoDB client, if {@code primeStore}; after a restore, a fresh breaker.
+     * SnapStart: before the snapshot, if {@code primeStore}, one read of the circuit item (no write, no
+     * state change) the way a restored instance's first call reads it: a refresh (eventually
+     * consistent, without SDK retries) or, with the refresh interval at 0, a strongly consistent
+     * read. After a restore, a fresh breaker.
      */
     void registerSnapStartHooks(SnapStartPriming snapStart, boolean primeStore) {
-        snapStart.register("circuit state store", primeStore ? () -> store.load(circuitId) : null, this::rebuild);
+        Runnable firstRead = config.refreshInterval().isZero() ? () -> store.load(circuitId) : () -> store.loadRecent(circuitId);
+        snapStart.register("circuit state store", primeStore ? firstRead : null, this::rebuild);
     }
 
     private CircuitBreaker build() {

@@ -600,6 +600,7 @@ class UpstreamHandlerTest {
 
         handler.snapStartHooks().beforeCheckpoint(null);
         assertEquals(1, dynamoRequests.count("GetItem"), dynamoRequests::toString);
+        assertEquals(1, dynamoRequests.consistentReads(), "with the refresh interval at 0 a call reads strongly consistent");
         assertEquals(0, dynamoRequests.writes());
         assertEquals(0, downstream.invocations(), "priming must not call the downstream");
 
@@ -607,6 +608,16 @@ class UpstreamHandlerTest {
         assertNotSame(before, handler.breaker().current());
         assertEquals(200, get(handler, "/upstream").getStatusCode());
         assertEquals(CircuitState.CLOSED.name(), snapshot(handler).path("state").asText());
+    }
+
+    @Test
+    void snapStartPrimesTheRefreshReadWhenARefreshIntervalIsSet() throws Exception {
+        UpstreamHandler handler = handler(CircuitBreakerConfig.ENV_REFRESH_INTERVAL_MS, "1000");
+
+        handler.snapStartHooks().beforeCheckpoint(null);
+        assertEquals(1, dynamoRequests.count("GetItem"), dynamoRequests::toString);
+        assertEquals(0, dynamoRequests.consistentReads(), "the first call's refresh is eventually consistent, so is its priming");
+        assertEquals(0, dynamoRequests.writes());
     }
 
     @Test
