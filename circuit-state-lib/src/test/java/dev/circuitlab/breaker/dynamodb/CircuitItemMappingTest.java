@@ -10,6 +10,7 @@ import dev.circuitlab.breaker.CircuitState;
 import dev.circuitlab.breaker.Transition;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -75,9 +76,25 @@ class CircuitItemMappingTest {
         assertTrue(e.getMessage().contains("version"), e.getMessage());
         assertThrows(RuntimeException.class, () -> CircuitItem.Schema.TABLE.mapToItem(item));
 
-        item.put("version", AttributeValue.fromS("seven"));
-        assertThrows(NumberFormatException.class, () -> CircuitItem.fromAttributes(item));
-        assertThrows(RuntimeException.class, () -> CircuitItem.Schema.TABLE.mapToItem(item));
+        for (String notANumber : List.of("seven", " 5", "2.0", "99999999999999999999")) {
+            item.put("version", AttributeValue.fromS(notANumber));
+            assertThrows(NumberFormatException.class, () -> CircuitItem.fromAttributes(item), notANumber);
+            assertThrows(RuntimeException.class, () -> CircuitItem.Schema.TABLE.mapToItem(item), notANumber);
+        }
+        item.put("version", AttributeValue.fromN("3"));
+        item.put("consecutiveOpens", AttributeValue.fromN("99999999999"));
+        assertThrows(ArithmeticException.class, () -> CircuitItem.fromAttributes(item), "past an int");
+        assertThrows(RuntimeException.class, () -> CircuitItem.Schema.TABLE.mapToItem(item), "past an int");
+    }
+
+    @Test
+    void aStringAttributeHoldingABooleanIsRefusedWhereTheSchemaTakesItsText() {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("circuitId", AttributeValue.fromS("payments"));
+        item.put("writeToken", AttributeValue.fromBool(true));
+        assertEquals("true", CircuitItem.Schema.TABLE.mapToItem(item).writeToken);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitItem.fromAttributes(item));
+        assertTrue(e.getMessage().contains("writeToken"), e.getMessage());
     }
 
     private static CircuitSnapshot randomSnapshot(Random random) {
