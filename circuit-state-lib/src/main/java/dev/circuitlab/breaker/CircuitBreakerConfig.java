@@ -1,11 +1,10 @@
 package dev.circuitlab.breaker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Immutable breaker policy. Build with {@link #builder()} or read from the environment with
@@ -154,78 +153,155 @@ public final class CircuitBreakerConfig {
 
     // ---------------------------------------------------------------- the environment
 
-    /** One environment variable: how to parse it, which builder setter takes it, and how to show the value in effect. */
-    private record Variable<T>(String name, String expected, Function<String, T> parser, BiConsumer<Builder, T> setter,
-                               Function<Builder, String> inEffect) {
+    private static final String MILLIS = "a whole number of milliseconds";
+    private static final String WHOLE = "a whole number";
+    private static final String PERCENT = "a percentage within 0..100 (0: off)";
 
+    /**
+     * The environment variables {@link #fromEnvironment} reads, in the order it applies them: how each
+     * is parsed, which builder setter takes it, and how to show the value in effect. Switches rather
+     * than a table of lambdas: a cold start reads this once, and each lambda would cost it a class
+     * spun at run time (about 15 ms for the 51 the table had).
+     */
+    private enum Variable {
+        FAILURE_THRESHOLD(ENV_FAILURE_THRESHOLD, WHOLE),
+        FAILURE_WINDOW(ENV_FAILURE_WINDOW_MS, MILLIS),
+        OPEN_DURATION(ENV_OPEN_DURATION_MS, MILLIS),
+        OPEN_BACKOFF(ENV_OPEN_BACKOFF_MULTIPLIER, "a number >= 1"),
+        MAX_OPEN_DURATION(ENV_MAX_OPEN_DURATION_MS, MILLIS),
+        HALF_OPEN_PROBES(ENV_HALF_OPEN_PROBES, WHOLE),
+        SUCCESS_THRESHOLD(ENV_SUCCESS_THRESHOLD, WHOLE),
+        CALL_TIMEOUT(ENV_CALL_TIMEOUT_MS, MILLIS),
+        PROBE_LEASE(ENV_PROBE_LEASE_MS, MILLIS),
+        CLOCK_SKEW(ENV_MAX_CLOCK_SKEW_MS, MILLIS),
+        REFRESH_INTERVAL(ENV_REFRESH_INTERVAL_MS, MILLIS),
+        FLUSH_INTERVAL(ENV_FLUSH_INTERVAL_MS, MILLIS),
+        STORE_FAILURE_POLICY(ENV_STORE_FAILURE_POLICY, "one of FAIL_OPEN, FAIL_CLOSED"),
+        FAILURE_RATE_THRESHOLD(ENV_FAILURE_RATE_THRESHOLD, PERCENT),
+        MINIMUM_CALLS(ENV_MINIMUM_CALLS, WHOLE),
+        SLOW_CALL_DURATION(ENV_SLOW_CALL_DURATION_MS, MILLIS),
+        SLOW_CALL_RATE_THRESHOLD(ENV_SLOW_CALL_RATE_THRESHOLD, PERCENT);
+
+        private final String variableName;
+        private final String expected;
+
+        Variable(String variableName, String expected) {
+            this.variableName = variableName;
+            this.expected = expected;
+        }
+
+        /**
+         * Sets the variable's value on {@code b} if {@code env} has one (unset or blank: the default).
+         *
+         * @throws IllegalArgumentException naming the variable and its value: text that does not parse,
+         *         or a value the builder refuses (with the builder's reason)
+         */
         void apply(Map<String, String> env, Builder b) {
-            String raw = env.get(name);
+            String raw = env.get(variableName);
             if (raw == null || raw.isBlank()) {
                 return;
             }
-            T value;
             try {
-                value = parser.apply(raw.trim());
+                set(b, raw.trim());
+            } catch (Unparsable e) {
+                throw new IllegalArgumentException(variableName + " must be " + expected + " but was '" + raw + "'", e.getCause());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + " must be " + expected + " but was '" + raw + "'", e);
+                throw new IllegalArgumentException(variableName + "='" + raw + "' is invalid: " + e.getMessage(), e);
             }
+        }
+
+        private void set(Builder b, String text) {
+            switch (this) {
+                case FAILURE_THRESHOLD -> b.failureThreshold(whole(text));
+                case FAILURE_WINDOW -> b.failureWindow(duration(text));
+                case OPEN_DURATION -> b.openDuration(duration(text));
+                case OPEN_BACKOFF -> b.openBackoffMultiplier(number(text));
+                case MAX_OPEN_DURATION -> b.maxOpenDuration(duration(text));
+                case HALF_OPEN_PROBES -> b.halfOpenProbes(whole(text));
+                case SUCCESS_THRESHOLD -> b.successThreshold(whole(text));
+                case CALL_TIMEOUT -> b.callTimeout(duration(text));
+                case PROBE_LEASE -> b.probeLease(duration(text));
+                case CLOCK_SKEW -> b.maxClockSkew(duration(text));
+                case REFRESH_INTERVAL -> b.refreshInterval(duration(text));
+                case FLUSH_INTERVAL -> b.flushInterval(duration(text));
+                case STORE_FAILURE_POLICY -> b.storeFailurePolicy(policy(text));
+                case FAILURE_RATE_THRESHOLD -> b.failureRateThreshold(number(text));
+                case MINIMUM_CALLS -> b.minimumCalls(whole(text));
+                case SLOW_CALL_DURATION -> b.slowCallDuration(duration(text));
+                case SLOW_CALL_RATE_THRESHOLD -> b.slowCallRateThreshold(number(text));
+            }
+        }
+
+        /** The value {@code b} would build with, as the variable would spell it. */
+        String inEffect(Builder b) {
+            return switch (this) {
+                case FAILURE_THRESHOLD -> Integer.toString(b.failureThreshold);
+                case FAILURE_WINDOW -> millis(b.failureWindow);
+                case OPEN_DURATION -> millis(b.openDuration);
+                case OPEN_BACKOFF -> Double.toString(b.openBackoffMultiplier);
+                case MAX_OPEN_DURATION -> millis(b.effectiveMaxOpenDuration());
+                case HALF_OPEN_PROBES -> Integer.toString(b.halfOpenProbes);
+                case SUCCESS_THRESHOLD -> Integer.toString(b.successThreshold);
+                case CALL_TIMEOUT -> millis(b.callTimeout);
+                case PROBE_LEASE -> millis(b.effectiveProbeLease());
+                case CLOCK_SKEW -> millis(b.maxClockSkew);
+                case REFRESH_INTERVAL -> millis(b.refreshInterval);
+                case FLUSH_INTERVAL -> millis(b.flushInterval);
+                case STORE_FAILURE_POLICY -> b.storeFailurePolicy.name();
+                case FAILURE_RATE_THRESHOLD -> Double.toString(b.failureRateThreshold);
+                case MINIMUM_CALLS -> Integer.toString(b.minimumCalls);
+                case SLOW_CALL_DURATION -> millis(b.slowCallDuration);
+                case SLOW_CALL_RATE_THRESHOLD -> Double.toString(b.slowCallRateThreshold);
+            };
+        }
+
+        private static int whole(String text) {
             try {
-                setter.accept(b, value);
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new Unparsable(e);
+            }
+        }
+
+        private static Duration duration(String text) {
+            try {
+                return Duration.ofMillis(Long.parseLong(text));
+            } catch (NumberFormatException e) {
+                throw new Unparsable(e);
+            }
+        }
+
+        private static double number(String text) {
+            try {
+                return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new Unparsable(e);
+            }
+        }
+
+        private static StoreFailurePolicy policy(String text) {
+            try {
+                return StoreFailurePolicy.valueOf(text.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + "='" + raw + "' is invalid: " + e.getMessage(), e);
+                throw new Unparsable(e);
             }
         }
     }
 
-    private static final String MILLIS = "a whole number of milliseconds";
-    private static final String WHOLE = "a whole number";
-
-    private static final Variable<Integer> FAILURE_THRESHOLD = new Variable<>(ENV_FAILURE_THRESHOLD, WHOLE,
-            Integer::parseInt, Builder::failureThreshold, b -> Integer.toString(b.failureThreshold));
-    private static final Variable<Duration> FAILURE_WINDOW = new Variable<>(ENV_FAILURE_WINDOW_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::failureWindow, b -> millis(b.failureWindow));
-    private static final Variable<Duration> OPEN_DURATION = new Variable<>(ENV_OPEN_DURATION_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::openDuration, b -> millis(b.openDuration));
-    private static final Variable<Double> OPEN_BACKOFF = new Variable<>(ENV_OPEN_BACKOFF_MULTIPLIER, "a number >= 1",
-            Double::parseDouble, Builder::openBackoffMultiplier, b -> Double.toString(b.openBackoffMultiplier));
-    private static final Variable<Duration> MAX_OPEN_DURATION = new Variable<>(ENV_MAX_OPEN_DURATION_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::maxOpenDuration, b -> millis(b.effectiveMaxOpenDuration()));
-    private static final Variable<Integer> HALF_OPEN_PROBES = new Variable<>(ENV_HALF_OPEN_PROBES, WHOLE,
-            Integer::parseInt, Builder::halfOpenProbes, b -> Integer.toString(b.halfOpenProbes));
-    private static final Variable<Integer> SUCCESS_THRESHOLD = new Variable<>(ENV_SUCCESS_THRESHOLD, WHOLE,
-            Integer::parseInt, Builder::successThreshold, b -> Integer.toString(b.successThreshold));
-    private static final Variable<Duration> CALL_TIMEOUT = new Variable<>(ENV_CALL_TIMEOUT_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::callTimeout, b -> millis(b.callTimeout));
-    private static final Variable<Duration> PROBE_LEASE = new Variable<>(ENV_PROBE_LEASE_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::probeLease, b -> millis(b.effectiveProbeLease()));
-    private static final Variable<Duration> MAX_CLOCK_SKEW_VARIABLE = new Variable<>(ENV_MAX_CLOCK_SKEW_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::maxClockSkew, b -> millis(b.maxClockSkew));
-    private static final Variable<Duration> REFRESH_INTERVAL = new Variable<>(ENV_REFRESH_INTERVAL_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::refreshInterval, b -> millis(b.refreshInterval));
-    private static final Variable<Duration> FLUSH_INTERVAL = new Variable<>(ENV_FLUSH_INTERVAL_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::flushInterval, b -> millis(b.flushInterval));
-    private static final Variable<StoreFailurePolicy> STORE_FAILURE_POLICY = new Variable<>(ENV_STORE_FAILURE_POLICY,
-            "one of FAIL_OPEN, FAIL_CLOSED", s -> StoreFailurePolicy.valueOf(s.toUpperCase(Locale.ROOT)),
-            Builder::storeFailurePolicy, b -> b.storeFailurePolicy.name());
-    private static final String PERCENT = "a percentage within 0..100 (0: off)";
-    private static final Variable<Double> FAILURE_RATE_THRESHOLD = new Variable<>(ENV_FAILURE_RATE_THRESHOLD, PERCENT,
-            Double::parseDouble, Builder::failureRateThreshold, b -> Double.toString(b.failureRateThreshold));
-    private static final Variable<Integer> MINIMUM_CALLS = new Variable<>(ENV_MINIMUM_CALLS, WHOLE,
-            Integer::parseInt, Builder::minimumCalls, b -> Integer.toString(b.minimumCalls));
-    private static final Variable<Duration> SLOW_CALL_DURATION = new Variable<>(ENV_SLOW_CALL_DURATION_MS, MILLIS,
-            CircuitBreakerConfig::parseMillis, Builder::slowCallDuration, b -> millis(b.slowCallDuration));
-    private static final Variable<Double> SLOW_CALL_RATE_THRESHOLD = new Variable<>(ENV_SLOW_CALL_RATE_THRESHOLD, PERCENT,
-            Double::parseDouble, Builder::slowCallRateThreshold, b -> Double.toString(b.slowCallRateThreshold));
-
-    /** Every variable {@link #fromEnvironment} reads, in the order it applies them. */
-    private static final List<Variable<?>> VARIABLES = List.of(FAILURE_THRESHOLD, FAILURE_WINDOW, OPEN_DURATION,
-            OPEN_BACKOFF, MAX_OPEN_DURATION, HALF_OPEN_PROBES, SUCCESS_THRESHOLD, CALL_TIMEOUT, PROBE_LEASE,
-            MAX_CLOCK_SKEW_VARIABLE, REFRESH_INTERVAL, FLUSH_INTERVAL, STORE_FAILURE_POLICY, FAILURE_RATE_THRESHOLD,
-            MINIMUM_CALLS, SLOW_CALL_DURATION, SLOW_CALL_RATE_THRESHOLD);
+    /** Text a variable cannot be parsed from (told apart from a parsed value the builder refuses). */
+    private static final class Unparsable extends RuntimeException {
+        Unparsable(Exception cause) {
+            super(cause);
+        }
+    }
 
     /** The names of every variable {@link #fromEnvironment} reads. */
     public static List<String> environmentVariables() {
-        return VARIABLES.stream().map(Variable::name).toList();
+        List<String> names = new ArrayList<>();
+        for (Variable v : Variable.values()) {
+            names.add(v.variableName);
+        }
+        return List.copyOf(names);
     }
 
     /**
@@ -236,10 +312,13 @@ public final class CircuitBreakerConfig {
      */
     public static CircuitBreakerConfig fromEnvironment(Map<String, String> env) {
         Builder b = builder();
-        VARIABLES.forEach(v -> v.apply(env, b));
-        requireAtLeast(b, PROBE_LEASE, b.leaseCoversCallAndSkew(), CALL_TIMEOUT, MAX_CLOCK_SKEW_VARIABLE, null);
-        requireAtLeast(b, MAX_OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0, OPEN_DURATION);
-        requireAtLeast(b, FAILURE_WINDOW, b.failureWindow.compareTo(b.flushInterval) >= 0, FLUSH_INTERVAL);
+        for (Variable v : Variable.values()) {
+            v.apply(env, b);
+        }
+        requireAtLeast(b, Variable.PROBE_LEASE, b.leaseCoversCallAndSkew(), Variable.CALL_TIMEOUT, Variable.CLOCK_SKEW, null);
+        requireAtLeast(b, Variable.MAX_OPEN_DURATION, b.effectiveMaxOpenDuration().compareTo(b.openDuration) >= 0,
+                Variable.OPEN_DURATION);
+        requireAtLeast(b, Variable.FAILURE_WINDOW, b.failureWindow.compareTo(b.flushInterval) >= 0, Variable.FLUSH_INTERVAL);
         if (b.slowCallRateThreshold > 0 && b.slowCallDuration.compareTo(b.callTimeout) >= 0) {
             throw new IllegalArgumentException(ENV_SLOW_CALL_DURATION_MS + " ('" + millis(b.slowCallDuration)
                     + "') must be < " + ENV_CALL_TIMEOUT_MS + " ('" + millis(b.callTimeout) + "') when "
@@ -249,21 +328,17 @@ public final class CircuitBreakerConfig {
     }
 
     /** A rule across variables: {@code larger} must be at least the sum of {@code parts}; names them all with their values. */
-    private static void requireAtLeast(Builder b, Variable<?> larger, boolean holds, Variable<?>... parts) {
+    private static void requireAtLeast(Builder b, Variable larger, boolean holds, Variable... parts) {
         if (!holds) {
             StringBuilder sum = new StringBuilder();
-            for (Variable<?> part : parts) {
+            for (Variable part : parts) {
                 sum.append(sum.isEmpty() ? "" : " + ");
                 // null: the fixed minimum margin
                 sum.append(part == null ? MIN_PROBE_LEASE_MARGIN.toMillis() + " ms"
-                        : part.name() + " ('" + part.inEffect().apply(b) + "')");
+                        : part.variableName + " ('" + part.inEffect(b) + "')");
             }
-            throw new IllegalArgumentException(larger.name() + " ('" + larger.inEffect().apply(b) + "') must be >= " + sum);
+            throw new IllegalArgumentException(larger.variableName + " ('" + larger.inEffect(b) + "') must be >= " + sum);
         }
-    }
-
-    private static Duration parseMillis(String s) {
-        return Duration.ofMillis(Long.parseLong(s));
     }
 
     private static String millis(Duration d) {
