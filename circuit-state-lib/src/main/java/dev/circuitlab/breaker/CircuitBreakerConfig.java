@@ -210,8 +210,9 @@ public final class CircuitBreakerConfig {
             }
         }
 
-        private void set(Builder b, String text) {
-            switch (this) {
+        /** A switch expression, so a constant without its case does not compile. */
+        private Builder set(Builder b, String text) {
+            return switch (this) {
                 case FAILURE_THRESHOLD -> b.failureThreshold(whole(text));
                 case FAILURE_WINDOW -> b.failureWindow(duration(text));
                 case OPEN_DURATION -> b.openDuration(duration(text));
@@ -229,7 +230,7 @@ public final class CircuitBreakerConfig {
                 case MINIMUM_CALLS -> b.minimumCalls(whole(text));
                 case SLOW_CALL_DURATION -> b.slowCallDuration(duration(text));
                 case SLOW_CALL_RATE_THRESHOLD -> b.slowCallRateThreshold(number(text));
-            }
+            };
         }
 
         /** The value {@code b} would build with, as the variable would spell it. */

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The DynamoDB item of one circuit. Whole-item writes go through the enhanced client with a static
  * schema ({@link Schema#TABLE}, built once, no reflection per call); reads are mapped by
  * {@link #fromAttributes}, which needs none of the enhanced client, so a cold start that only reads
- * (a healthy instance's refreshes) loads none of it. A test keeps the two mappings equal.
+ * (a healthy instance's refreshes) never builds it. A test keeps the two mappings equal.
  * Attribute names are the ones a person sees in the console; times are epoch milliseconds, and the
  * last transition also carries an ISO-8601 time for reading.
  */
@@ -106,10 +106,10 @@ final class CircuitItem {
 
     /**
      * Maps an item read with the plain client, as {@link Schema#TABLE} would: unknown attributes are
-     * ignored, a missing or NULL attribute is null, a number may also be a numeric string and a
-     * string a number (as the enhanced client's converters allow). One difference, on purpose: a
-     * string attribute holding a boolean, list, set or binary is refused, where the schema would
-     * take its text (no such value can be a state or a token).
+     * ignored, a missing or NULL attribute or map value is null, a number may also be a numeric
+     * string and a string a number (as the enhanced client's converters allow). One difference, on
+     * purpose: a string attribute or map value holding a boolean, list, set or binary is refused,
+     * where the schema would take its text (no such value can be a state, a token or a reason).
      *
      * @throws IllegalArgumentException when an attribute has a type its field cannot take
      */
@@ -145,7 +145,7 @@ final class CircuitItem {
     }
 
     private static String stringOf(AttributeValue v, String name) {
-        if (v == null) {
+        if (v == null || Boolean.TRUE.equals(v.nul())) {
             return null;
         }
         if (v.s() != null) {
@@ -162,7 +162,7 @@ final class CircuitItem {
     }
 
     private static Long longOf(AttributeValue v, String name) {
-        if (v == null) {
+        if (v == null || Boolean.TRUE.equals(v.nul())) {
             return null;
         }
         String text = v.n() != null ? v.n() : v.s();

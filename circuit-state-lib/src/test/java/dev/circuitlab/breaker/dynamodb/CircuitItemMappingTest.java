@@ -51,6 +51,9 @@ class CircuitItemMappingTest {
         item.put("failureCount", AttributeValue.fromN("4"));
         item.put("recentFailures", AttributeValue.fromM(Map.of(CircuitItem.bucketKey(T0), AttributeValue.fromS("3"))));
         item.put("probeOwners", AttributeValue.fromM(Map.of()));
+        item.put("lastTransition", AttributeValue.fromM(Map.of("from", AttributeValue.fromS("CLOSED"),
+                "to", AttributeValue.fromS("OPEN"), "at", AttributeValue.fromS("2025-12-01T12:00:00Z"),
+                "reason", AttributeValue.fromNul(true), "note", AttributeValue.fromNul(true))));
         CircuitItem byHand = CircuitItem.fromAttributes(item);
         CircuitItem bySchema = CircuitItem.Schema.TABLE.mapToItem(item);
         assertEquals(bySchema.toSnapshot(), byHand.toSnapshot());
@@ -58,10 +61,12 @@ class CircuitItemMappingTest {
         assertNull(byHand.openedAt, "NULL reads as absent");
         assertNull(byHand.probeLeases, "a missing map is absent, as the schema leaves it");
         assertEquals(Map.of(CircuitItem.bucketKey(T0), 3L), byHand.recentFailures);
+        assertNull(byHand.lastTransition.get("reason"), "a NULL map value reads as absent");
+        assertEquals(CircuitState.OPEN, byHand.toSnapshot().lastTransition().to());
     }
 
     @Test
-    void anAttributeOfTheWrongTypeIsRefusedByBothNamingIt() {
+    void anAttributeOfTheWrongTypeIsRefusedByBothTheHandMappingNamingIt() {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("circuitId", AttributeValue.fromS("payments"));
         item.put("state", AttributeValue.fromS("CLOSED"));
