@@ -135,17 +135,17 @@ final class CircuitItem {
         return i;
     }
 
-    private static AttributeValue present(Map<String, AttributeValue> attributes, String name) {
-        AttributeValue v = attributes.get(name);
-        return v == null || Boolean.TRUE.equals(v.nul()) ? null : v;
+    /** Reads one attribute value (null or NULL: null); {@code name} names it in an error. */
+    private interface ValueReader<T> {
+        T read(AttributeValue v, String name);
     }
 
     private static String string(Map<String, AttributeValue> attributes, String name) {
-        return stringOf(present(attributes, name), name);
+        return stringOf(attributes.get(name), name);
     }
 
     private static String stringOf(AttributeValue v, String name) {
-        if (v == null || Boolean.TRUE.equals(v.nul())) {
+        if (absent(v)) {
             return null;
         }
         if (v.s() != null) {
@@ -158,11 +158,11 @@ final class CircuitItem {
     }
 
     private static Long number(Map<String, AttributeValue> attributes, String name) {
-        return longOf(present(attributes, name), name);
+        return longOf(attributes.get(name), name);
     }
 
     private static Long longOf(AttributeValue v, String name) {
-        if (v == null || Boolean.TRUE.equals(v.nul())) {
+        if (absent(v)) {
             return null;
         }
         String text = v.n() != null ? v.n() : v.s();
@@ -178,29 +178,28 @@ final class CircuitItem {
     }
 
     private static Map<String, Long> longs(Map<String, AttributeValue> attributes, String name) {
-        AttributeValue v = present(attributes, name);
-        if (v == null) {
-            return null;
-        }
-        if (!v.hasM()) {
-            throw wrongType(name, "a map", v);
-        }
-        Map<String, Long> out = new LinkedHashMap<>();
-        v.m().forEach((key, value) -> out.put(key, longOf(value, name + "." + key)));
-        return out;
+        return map(attributes, name, CircuitItem::longOf);
     }
 
     private static Map<String, String> strings(Map<String, AttributeValue> attributes, String name) {
-        AttributeValue v = present(attributes, name);
-        if (v == null) {
+        return map(attributes, name, CircuitItem::stringOf);
+    }
+
+    private static <T> Map<String, T> map(Map<String, AttributeValue> attributes, String name, ValueReader<T> values) {
+        AttributeValue v = attributes.get(name);
+        if (absent(v)) {
             return null;
         }
         if (!v.hasM()) {
             throw wrongType(name, "a map", v);
         }
-        Map<String, String> out = new LinkedHashMap<>();
-        v.m().forEach((key, value) -> out.put(key, stringOf(value, name + "." + key)));
+        Map<String, T> out = new LinkedHashMap<>();
+        v.m().forEach((key, value) -> out.put(key, values.read(value, name + "." + key)));
         return out;
+    }
+
+    private static boolean absent(AttributeValue v) {
+        return v == null || Boolean.TRUE.equals(v.nul());
     }
 
     private static IllegalArgumentException wrongType(String name, String expected, AttributeValue v) {
