@@ -10,7 +10,9 @@ import dev.circuitlab.function.HttpApiRequest;
 import dev.circuitlab.function.HttpApiResponse;
 import dev.circuitlab.function.Json;
 import dev.circuitlab.function.SnapStartPriming;
+import dev.circuitlab.function.StartupWarmup;
 import dev.circuitlab.observability.InvocationMetrics;
+import dev.circuitlab.observability.MetricsPublisher;
 import dev.circuitlab.observability.StructuredLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +73,13 @@ public final class DownstreamHandler implements RequestHandler<APIGatewayV2HTTPE
             // Otherwise the fault table is never read: nothing worth priming.
             store.registerSnapStartHooks(snapStart);
         }
+        // The response path and the first EMF document, in the snapshot: the start-up warm-up that
+        // also loads them runs only where the JVM sees two CPUs, which the template's memory does not give.
+        MetricsPublisher publisher = components.metrics();
+        snapStart.register("metrics and responses", () -> {
+            StartupWarmup.httpApi();
+            publisher.prime();
+        }, null);
         this.routes = new Routes()
                 .add("GET", DOWNSTREAM_PATH, this::serveDownstream)
                 .add("GET", FAULTS_PATH, (request, context) -> getFaults())

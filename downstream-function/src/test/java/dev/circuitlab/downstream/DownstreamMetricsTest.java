@@ -71,6 +71,21 @@ class DownstreamMetricsTest {
                 SnapStartPriming.unregistered(StructuredLog.forClass(DownstreamMetricsTest.class))));
     }
 
+    @Test
+    void aSnapStartSnapshotIsPrimedWithTheMetricsAndResponsePathOnAnyNumberOfCpus() throws Exception {
+        List<String> primingLog = new CopyOnWriteArrayList<>();
+        DownstreamHandler handler = new DownstreamHandler(new DownstreamComponents(
+                DownstreamConfig.of(faults.name(), false), faults.store(), new MutableClock(DownstreamHandlerTest.START),
+                new Random(42), new RecordingSleeper(), publisher(metricLines::add),
+                SnapStartPriming.unregistered(new StructuredLog("test", primingLog::add))));
+
+        handler.snapStartPriming().beforeCheckpoint(null);
+
+        assertTrue(primingLog.stream().anyMatch(l -> l.contains("\"snapstart priming done\"")
+                && l.contains("\"metrics and responses\"")), primingLog::toString);
+        assertTrue(metricLines.isEmpty(), "priming publishes nothing: " + metricLines);
+    }
+
     private static APIGatewayV2HTTPResponse call(DownstreamHandler handler, APIGatewayV2HTTPEvent event) {
         return handler.handleRequest(event, DownstreamHandlerTest.CONTEXT);
     }
