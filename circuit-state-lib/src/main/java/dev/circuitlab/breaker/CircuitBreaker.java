@@ -66,12 +66,15 @@ public final class CircuitBreaker {
     }
 
     /**
+     * The wake jitter and flush phase are seeded from a {@code SecureRandom}, so instances built after
+     * a SnapStart restore (see the upstream's hooks) do not all draw the same ones.
+     *
      * @param listener hooks for metrics and logs; a hook that throws is ignored
      * @throws IllegalArgumentException if {@code circuitId} is not a valid id ({@link #isValidId})
      */
     public static CircuitBreaker create(String circuitId, CircuitBreakerConfig config, CircuitStateStore store,
                                         Clock clock, CircuitBreakerListener listener) {
-        return create(circuitId, config, store, clock, listener, new SplittableRandom());
+        return create(circuitId, config, store, clock, listener, new SplittableRandom(Entropy.nextLong()));
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One circuit's shared state as stored in its item. Immutable; built by {@link #builder(String)},
@@ -179,9 +178,9 @@ public final class CircuitSnapshot {
         return token != null && (token.equals(writeToken) || token.equals(previousWriteToken));
     }
 
-    /** A fresh random token for a write or a probe claim. */
+    /** A fresh random token for a write or a probe claim, unique across SnapStart restores too. */
     static String newToken() {
-        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        return Long.toHexString(Entropy.nextLong() | Long.MIN_VALUE);
     }
 
     /** Probe leases ordered by slot, for display. */
