@@ -128,7 +128,12 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     }
 
     private Optional<CircuitItem> loadItem(String circuitId, boolean consistent) {
-        Map<String, AttributeValue> raw;
+        Map<String, AttributeValue> raw = getItem(circuitId, consistent);
+        return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(itemOf(circuitId, raw));
+    }
+
+    /** The item's attributes as stored (null or empty: no item). */
+    private Map<String, AttributeValue> getItem(String circuitId, boolean consistent) {
         try {
             GetItemRequest.Builder request = GetItemRequest.builder().tableName(tableName).consistentRead(consistent)
                     .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(circuitId)));
@@ -137,11 +142,10 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
                 // the SDK's throttling back-off first.
                 request.overrideConfiguration(NO_RETRIES);
             }
-            raw = client.getItem(request.build()).item();
+            return client.getItem(request.build()).item();
         } catch (SdkException e) {
             throw storeError("GetItem", circuitId, e);
         }
-        return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(itemOf(circuitId, raw));
     }
 
     /**
@@ -154,8 +158,12 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         try {
             return CircuitItem.fromAttributes(raw);
         } catch (RuntimeException e) {
-            throw new UnreadableCircuitItemException("circuit item " + circuitId + " cannot be read: " + e.getMessage(), e);
+            throw unreadable(circuitId, e);
         }
+    }
+
+    private static UnreadableCircuitItemException unreadable(String circuitId, RuntimeException e) {
+        return new UnreadableCircuitItemException("circuit item " + circuitId + " cannot be read: " + e.getMessage(), e);
     }
 
     @Override
@@ -216,13 +224,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
      */
     @Override
     public Optional<CircuitSnapshot> overwriteUnreadable(CircuitSnapshot next) {
-        Map<String, AttributeValue> raw;
-        try {
-            raw = client.getItem(b -> b.tableName(tableName).consistentRead(true)
-                    .key(Map.of(CIRCUIT_ID, AttributeValue.fromS(next.circuitId())))).item();
-        } catch (SdkException e) {
-            throw storeError("GetItem", next.circuitId(), e);
-        }
+        Map<String, AttributeValue> raw = getItem(next.circuitId(), true);
         if (raw == null || raw.isEmpty()) {
             return Optional.empty();
         }
@@ -425,7 +427,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         try {
             return item.toSnapshot();
         } catch (RuntimeException e) {
-            throw new UnreadableCircuitItemException("circuit item " + item.circuitId + " cannot be read: " + e.getMessage(), e);
+            throw unreadable(item.circuitId, e);
         }
     }
 
