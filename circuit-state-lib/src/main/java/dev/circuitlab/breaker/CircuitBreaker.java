@@ -181,7 +181,7 @@ public final class CircuitBreaker {
             permission.issuer().record(permission, outcome);
         } catch (UnrecordedFailuresException e) {
             storeFailed("record", e);
-            countLocally(e);
+            fallback.countUnrecorded(e.outcomes(), e.lastReason());
         } catch (CircuitStateStoreException e) {
             storeFailed("record", e);
             outcome.failureReason().ifPresent(reason -> fallback.countUnrecorded(config.countOf(true, false), reason));

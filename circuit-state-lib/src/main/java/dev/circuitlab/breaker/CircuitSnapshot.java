@@ -114,7 +114,7 @@ public final class CircuitSnapshot {
      * failure up to one bucket older than the window may count too.
      */
     public long failuresWithin(long now, long windowMillis, long bucketMillis) {
-        return sumWithin(recentFailures, now, windowMillis, bucketMillis);
+        return outcomesWithin(now, windowMillis, bucketMillis).failures();
     }
 
     /** Calls, failures and slow calls within the sliding window ending at {@code now} (as {@link #failuresWithin}). */
@@ -293,11 +293,15 @@ public final class CircuitSnapshot {
             b.recentCalls.remove(bucket);
             b.recentSlowCalls.remove(bucket);
         });
+        addTo(b, bucketStart, added);
+        b.updatedAt = now;
+        return b.build();
+    }
+
+    private static void addTo(Builder b, long bucketStart, OutcomeCounts added) {
         addTo(b.recentFailures, bucketStart, added.failures());
         addTo(b.recentCalls, bucketStart, added.calls());
         addTo(b.recentSlowCalls, bucketStart, added.slowCalls());
-        b.updatedAt = now;
-        return b.build();
     }
 
     /** A zero adds no key: a circuit without a rate threshold keeps its call maps empty. */
@@ -314,9 +318,7 @@ public final class CircuitSnapshot {
         b.recentFailures = new TreeMap<>();
         b.recentCalls = new TreeMap<>();
         b.recentSlowCalls = new TreeMap<>();
-        addTo(b.recentFailures, bucketStart, outcomes.failures());
-        addTo(b.recentCalls, bucketStart, outcomes.calls());
-        addTo(b.recentSlowCalls, bucketStart, outcomes.slowCalls());
+        addTo(b, bucketStart, outcomes);
         b.version = version + 1;
         b.updatedAt = now;
         b.newWrite(writeToken);

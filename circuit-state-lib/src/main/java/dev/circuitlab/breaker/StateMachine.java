@@ -136,8 +136,8 @@ final class StateMachine {
             return;
         }
         long now = clock.millis();
-        // Calls count here only if this breaker counts them too (the shared and local configs are one).
-        addPending(config.countsCalls() ? outcomes : OutcomeCounts.ofFailures(outcomes.failures()), reason, now);
+        // Counted by the shared breaker's config.countOf: the local breaker has the same config.
+        addPending(outcomes, reason, now);
         flushIfDue(now, reload());
     }
 

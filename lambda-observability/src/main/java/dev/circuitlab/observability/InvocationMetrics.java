@@ -58,19 +58,20 @@ public final class InvocationMetrics implements AutoCloseable {
     }
 
     /** Sets a gauge (unit None); the last value of the invocation wins. */
-    public synchronized void gauge(String name, double value) {
-        if (publisher == null) {
-            return;
-        }
-        metrics.put(name, new Recorded(Unit.NONE, new ArrayList<>(List.of(value))));
+    public void gauge(String name, double value) {
+        set(name, Unit.NONE, value);
     }
 
     /** Sets a percentage gauge (unit Percent); the last value of the invocation wins. */
-    public synchronized void percent(String name, double value) {
+    public void percent(String name, double value) {
+        set(name, Unit.PERCENT, value);
+    }
+
+    private synchronized void set(String name, Unit unit, double value) {
         if (publisher == null) {
             return;
         }
-        metrics.put(name, new Recorded(Unit.PERCENT, new ArrayList<>(List.of(value))));
+        metrics.put(name, new Recorded(unit, new ArrayList<>(List.of(value))));
     }
 
     /**
