@@ -33,8 +33,6 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
     static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), null, 3);
 
-    /** How long SnapStart waits for the start-up warm-up before priming on its own. */
-    static final Duration WARM_UP_WAIT = Duration.ofSeconds(5);
 
     private static final StructuredLog LOG = StructuredLog.forClass(DownstreamHandler.class);
 
@@ -58,7 +56,7 @@ public record DownstreamComponents(DownstreamConfig config, FaultStore store, Cl
         StartupWarmup warmup = StartupWarmup.start("downstream", List.of(StartupWarmup::httpApi, metrics::prime));
         SnapStartPriming snapStart = SnapStartPriming.registeredWithCrac(LOG);
         // First of the hooks: the snapshot is taken after the warm-up, never in the middle of it.
-        snapStart.register("start-up warm-up", () -> warmup.await(WARM_UP_WAIT), null);
+        warmup.holdSnapshotsFor(snapStart);
         // SecureRandom, not Random: SnapStart restores many instances from one snapshot, and a
         // java.util.Random seeded before it would make every instance flip the same "random" faults.
         return new DownstreamComponents(config,

@@ -67,6 +67,28 @@ public final class StartupWarmup {
         return new StartupWarmup(thread);
     }
 
+    /** How long a SnapStart snapshot waits for the warm-up before the other hooks prime on their own. */
+    public static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Registers, as the first hook, a wait for the warm-up: the snapshot is taken after it, never in
+     * the middle of it.
+     */
+    public void holdSnapshotsFor(SnapStartPriming snapStart) {
+        snapStart.register("start-up warm-up", () -> await(SNAPSHOT_WAIT), null);
+    }
+
+    /** A GET request as API Gateway would hand it over, for warming up and priming a handler. */
+    public static APIGatewayV2HTTPEvent syntheticGet(String path, String requestId) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRawPath(path)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").withPath(path).build())
+                        .withRequestId(requestId)
+                        .build())
+                .build();
+    }
+
     /** A warm-up that does nothing (tests, embedding). */
     public static StartupWarmup none() {
         return NONE;
@@ -90,14 +112,8 @@ public final class StartupWarmup {
      * body written and turned into an API Gateway response.
      */
     public static void httpApi() {
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withRawPath("/warm-up")
-                .withHeaders(Map.of("accept", "application/json"))
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").withPath("/warm-up").build())
-                        .withRequestId("startup-warm-up")
-                        .build())
-                .build();
+        APIGatewayV2HTTPEvent event = syntheticGet("/warm-up", "startup-warm-up");
+        event.setHeaders(Map.of("accept", "application/json"));
         HttpApiRequest request = HttpApiRequest.from(event, null);
         HttpApiResponse.error(404, "warm-up", "path", request.path(), "limitBytes", HttpApiRequest.MAX_BODY_BYTES)
                 .withHeader("X-Warm-Up", "true")

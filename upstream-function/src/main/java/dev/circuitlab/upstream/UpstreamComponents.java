@@ -35,8 +35,6 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
     static final DynamoDbClientSettings DYNAMODB_CLIENT = new DynamoDbClientSettings(
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(600), 2);
 
-    /** How long SnapStart waits for the start-up warm-up before priming on its own. */
-    static final Duration WARM_UP_WAIT = Duration.ofSeconds(5);
 
     public UpstreamComponents {
         Objects.requireNonNull(config, "config");
@@ -77,7 +75,7 @@ public record UpstreamComponents(UpstreamConfig config, CircuitStateStore store,
                 config.dynamoDbEndpoint(), config.region(), environment), config.tableName());
         SnapStartPriming snapStart = SnapStartPriming.registeredWithCrac(log);
         // First of the hooks: the snapshot is taken after the warm-up, never in the middle of it.
-        snapStart.register("start-up warm-up", () -> warmup.await(WARM_UP_WAIT), null);
+        warmup.holdSnapshotsFor(snapStart);
         return new UpstreamComponents(config, store, downstream, Clock.systemUTC(), log, metrics, snapStart);
     }
 

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.circuitlab.function.HttpApiRequest;
 import dev.circuitlab.function.HttpApiResponse;
 import dev.circuitlab.function.SnapStartPriming;
+import dev.circuitlab.function.StartupWarmup;
 import dev.circuitlab.observability.InvocationMetrics;
 import dev.circuitlab.observability.MetricsPublisher;
 import dev.circuitlab.observability.StructuredLog;
@@ -111,13 +112,6 @@ public final class UpstreamHandler implements RequestHandler<APIGatewayV2HTTPEve
     /** A request through the whole handler that touches no dependency (GET /health), and the EMF classes. */
     private void warmRoutes() {
         metrics.prime();
-        APIGatewayV2HTTPEvent health = APIGatewayV2HTTPEvent.builder()
-                .withRawPath("/health")
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").withPath("/health").build())
-                        .withRequestId("snapstart-priming")
-                        .build())
-                .build();
-        handleRequest(health, null);
+        handleRequest(StartupWarmup.syntheticGet("/health", "snapstart-priming"), null);
     }
 }
