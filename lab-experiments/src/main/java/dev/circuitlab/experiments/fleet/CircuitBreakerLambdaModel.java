@@ -131,7 +131,7 @@ public final class CircuitBreakerLambdaModel implements BreakerModel {
                     persist();
                     return new Decision(true, true, withoutStore, null);
                 }
-                return Decision.reject(withoutStore, null);
+                return Decision.reject(withoutStore);
             }
             return new Decision(true, state == State.HALF, withoutStore, null);
         }

@@ -10,7 +10,7 @@ package dev.circuitlab.experiments.fleet;
  */
 public record Decision(boolean permitted, boolean probe, boolean withoutStore, Object handle) {
 
-    public static Decision reject(boolean withoutStore, Object handle) {
-        return new Decision(false, false, withoutStore, handle);
+    public static Decision reject(boolean withoutStore) {
+        return new Decision(false, false, withoutStore, null);
     }
 }

@@ -38,7 +38,6 @@ public final class Environment {
     // the one pending event of this environment (see FleetRun's heap)
     long eventTime;
     long eventSeq;
-    int heapIndex = -1;
     FleetRun.Step next;
 
     public Environment(int id) {
@@ -47,11 +46,6 @@ public final class Environment {
 
     public int id() {
         return id;
-    }
-
-    /** Microseconds since the run began, on this environment's time. */
-    public long nowMicros() {
-        return now;
     }
 
     /** Epoch milliseconds of this environment's time (what its breaker's clock says). */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class FleetCommand {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            mapper.writeValue(options.jsonFile().toFile(), summary);
+            Files.copy(summaryJson, options.jsonFile(), StandardCopyOption.REPLACE_EXISTING);
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         ObjectNode report = FleetSummary.report(mapper, summary, runs, Machine.describe(),

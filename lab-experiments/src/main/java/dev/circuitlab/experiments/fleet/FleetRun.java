@@ -56,6 +56,8 @@ public final class FleetRun {
     private long now;
 
     private Environment sick;
+    /** Whether any phase makes one instance sick (else no invocation need look up its phase for it). */
+    private final boolean hasSickPhase;
     private SharedState shared = SharedState.CLOSED;
     private int probesInFlight;
     private long firstFailureAt = -1;
@@ -71,6 +73,7 @@ public final class FleetRun {
             throw new IllegalArgumentException("rps must be > 0");
         }
         this.scenario = scenario;
+        this.hasSickPhase = scenario.phases().stream().anyMatch(ph -> ph.mode() == Scenario.Mode.SICK_INSTANCE);
         this.rps = rps;
         this.model = model;
         this.p = parameters;
@@ -194,7 +197,7 @@ public final class FleetRun {
             init(env, t);
         }
         meters.add(Metric.INVOCATIONS, t, 1);
-        if (sick == null && scenario.phaseAt(t).mode() == Scenario.Mode.SICK_INSTANCE) {
+        if (sick == null && hasSickPhase && scenario.phaseAt(t).mode() == Scenario.Mode.SICK_INSTANCE) {
             sick = env;
         }
         env.now = t;
@@ -348,19 +351,16 @@ public final class FleetRun {
             heap = java.util.Arrays.copyOf(heap, heapSize * 2);
         }
         heap[heapSize] = env;
-        env.heapIndex = heapSize;
         siftUp(heapSize++);
     }
 
     private Environment pop() {
         Environment top = heap[0];
         heap[0] = heap[--heapSize];
-        heap[0].heapIndex = 0;
         heap[heapSize] = null;
         if (heapSize > 0) {
             siftDown(0);
         }
-        top.heapIndex = -1;
         return top;
     }
 
@@ -376,11 +376,9 @@ public final class FleetRun {
                 break;
             }
             heap[i] = heap[parent];
-            heap[i].heapIndex = i;
             i = parent;
         }
         heap[i] = e;
-        e.heapIndex = i;
     }
 
     private void siftDown(int i) {
@@ -397,11 +395,9 @@ public final class FleetRun {
                 break;
             }
             heap[i] = heap[child];
-            heap[i].heapIndex = i;
             i = child;
         }
         heap[i] = e;
-        e.heapIndex = i;
     }
 
     // ---------------------------------------------------------------- figures

@@ -51,8 +51,9 @@ public final class FleetSummary {
         options.rates().forEach(r -> rates.add(r));
         List<Map<String, Object>> figures = runs.stream().map(RunResult::figures).toList();
         root.set("runs", mapper.valueToTree(figures));
-        root.set("winners", mapper.valueToTree(winners(options, figures)));
-        root.set("winCounts", mapper.valueToTree(winCounts(options, figures)));
+        List<Map<String, Object>> winners = winners(options, figures);
+        root.set("winners", mapper.valueToTree(winners));
+        root.set("winCounts", mapper.valueToTree(winCounts(options, winners)));
         return root;
     }
 
@@ -74,11 +75,11 @@ public final class FleetSummary {
         return out;
     }
 
-    /** How many figures each breaker won (alone or tied), over all scenarios and rates. */
-    static Map<String, Integer> winCounts(FleetOptions options, List<Map<String, Object>> figures) {
+    /** How many figures each breaker won (alone or tied), over all scenarios and rates ({@link #winners}). */
+    static Map<String, Integer> winCounts(FleetOptions options, List<Map<String, Object>> winners) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         options.breakers().forEach(b -> counts.put(b.id(), 0));
-        for (Map<String, Object> entry : winners(options, figures)) {
+        for (Map<String, Object> entry : winners) {
             @SuppressWarnings("unchecked")
             Map<String, List<String>> byFigure = (Map<String, List<String>>) entry.get("figures");
             byFigure.values().forEach(ids -> ids.forEach(id -> counts.merge(id, 1, Integer::sum)));

@@ -39,14 +39,6 @@ public final class ItemCapacity {
         this.writeUsed = new double[Math.max(1, seconds)];
     }
 
-    public double readCap() {
-        return readCap;
-    }
-
-    public double writeCap() {
-        return writeCap;
-    }
-
     /** Whether a request of {@code units} at {@code micros} is served; if so its units are taken. */
     public boolean admit(boolean read, long micros, double units) {
         int s = window(micros);

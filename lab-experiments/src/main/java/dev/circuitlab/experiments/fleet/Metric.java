@@ -3,51 +3,42 @@ package dev.circuitlab.experiments.fleet;
 import java.util.Locale;
 
 /**
- * What a run counts, per simulated second and in total. A {@link Kind#SUM} adds up over the
- * second; a {@link Kind#MAX} keeps the highest value seen in the second (its total is the highest
- * of the run).
+ * What a run counts, per simulated second and in total. Counts are added up over the second
+ * ({@link RunMeters#add}); levels (environments, probes in flight, state, percent rejecting) keep the
+ * highest value seen in the second ({@link RunMeters#max}), and their total is the highest of the run.
  */
 public enum Metric {
-    ARRIVALS(Kind.SUM, "upstream requests arriving"),
-    LAMBDA_THROTTLES(Kind.SUM, "requests throttled by Lambda (429: concurrency limit reached)"),
-    INVOCATIONS(Kind.SUM, "requests that ran in an environment"),
-    COLD_STARTS(Kind.SUM, "environments started"),
-    KILLED(Kind.SUM, "invocations that reached the function timeout"),
-    PERMITTED(Kind.SUM, "calls the breaker permitted"),
-    REJECTED(Kind.SUM, "calls the breaker rejected"),
-    PROBES(Kind.SUM, "permitted calls that were probes"),
-    FALLBACK_DECISIONS(Kind.SUM, "decisions made without the shared state (store failing)"),
-    DOWNSTREAM_CALLS(Kind.SUM, "calls that reached the downstream"),
-    DOWNSTREAM_FAILURES(Kind.SUM, "downstream calls that failed (5xx or timeout)"),
-    CALLS_WHILE_OPEN(Kind.SUM, "non-probe downstream calls started while the shared circuit was OPEN"),
-    READ_UNITS(Kind.SUM, "read units requested of the item (throttled requests included)"),
-    READ_UNITS_CONSUMED(Kind.SUM, "read units served (and billed)"),
-    WRITE_UNITS(Kind.SUM, "write units requested of the item (throttled requests included)"),
-    WRITE_UNITS_CONSUMED(Kind.SUM, "write units served (and billed; failed conditions included)"),
-    GET_ITEM(Kind.SUM, "GetItem requests sent (every SDK attempt)"),
-    PUT_ITEM(Kind.SUM, "PutItem requests sent"),
-    UPDATE_ITEM(Kind.SUM, "UpdateItem requests sent"),
-    THROTTLED(Kind.SUM, "DynamoDB requests throttled (over the item's per-second cap)"),
-    STORE_ERRORS(Kind.SUM, "store calls that failed after the SDK's retries"),
-    ENVIRONMENTS(Kind.MAX, "environments alive"),
-    BUSY(Kind.MAX, "environments running a request"),
-    PROBES_IN_FLIGHT(Kind.MAX, "probe calls in flight at once"),
-    SHARED_STATE(Kind.MAX, "shared circuit state (0 CLOSED, 1 HALF_OPEN, 2 OPEN), highest in the second"),
-    REJECTING_PERCENT(Kind.MAX, "percent of recently active environments whose last decision was a rejection");
+    ARRIVALS("upstream requests arriving"),
+    LAMBDA_THROTTLES("requests throttled by Lambda (429: concurrency limit reached)"),
+    INVOCATIONS("requests that ran in an environment"),
+    COLD_STARTS("environments started"),
+    KILLED("invocations that reached the function timeout"),
+    PERMITTED("calls the breaker permitted"),
+    REJECTED("calls the breaker rejected"),
+    PROBES("permitted calls that were probes"),
+    FALLBACK_DECISIONS("decisions made without the shared state (store failing)"),
+    DOWNSTREAM_CALLS("calls that reached the downstream"),
+    DOWNSTREAM_FAILURES("downstream calls that failed (5xx or timeout)"),
+    CALLS_WHILE_OPEN("non-probe downstream calls started while the shared circuit was OPEN"),
+    READ_UNITS("read units requested of the item (throttled requests included)"),
+    READ_UNITS_CONSUMED("read units served (and billed)"),
+    WRITE_UNITS("write units requested of the item (throttled requests included)"),
+    WRITE_UNITS_CONSUMED("write units served (and billed; failed conditions included)"),
+    GET_ITEM("GetItem requests sent (every SDK attempt)"),
+    PUT_ITEM("PutItem requests sent"),
+    UPDATE_ITEM("UpdateItem requests sent"),
+    THROTTLED("DynamoDB requests throttled (over the item's per-second cap)"),
+    STORE_ERRORS("store calls that failed after the SDK's retries"),
+    ENVIRONMENTS("environments alive"),
+    BUSY("environments running a request"),
+    PROBES_IN_FLIGHT("probe calls in flight at once"),
+    SHARED_STATE("shared circuit state (0 CLOSED, 1 HALF_OPEN, 2 OPEN), highest in the second"),
+    REJECTING_PERCENT("percent of recently active environments whose last decision was a rejection");
 
-    /** How a metric combines within a second. */
-    public enum Kind { SUM, MAX }
-
-    private final Kind kind;
     private final String description;
 
-    Metric(Kind kind, String description) {
-        this.kind = kind;
+    Metric(String description) {
         this.description = description;
-    }
-
-    public Kind kind() {
-        return kind;
     }
 
     public String description() {

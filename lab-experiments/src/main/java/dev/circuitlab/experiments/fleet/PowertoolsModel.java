@@ -151,7 +151,7 @@ public final class PowertoolsModel implements BreakerModel {
                     if (nowSeconds() >= openedAt + RECOVERY_TIMEOUT_S) {
                         return elect(openedAt);
                     }
-                    return Decision.reject(withoutStore, null);
+                    return Decision.reject(withoutStore);
                 }
                 default -> {
                     lastObserved = State.HALF_OPEN;
@@ -161,7 +161,7 @@ public final class PowertoolsModel implements BreakerModel {
                     if (record.leaseExpiry() != null && nowSeconds() >= record.leaseExpiry()) {
                         return elect(record.openedAt() == null ? 0 : record.openedAt());
                     }
-                    return Decision.reject(withoutStore, null);
+                    return Decision.reject(withoutStore);
                 }
             }
         }
@@ -186,10 +186,10 @@ public final class PowertoolsModel implements BreakerModel {
                     return false;
                 });
             } catch (StoreUnavailableException e) {
-                return Decision.reject(false, null); // the error propagates: the call fails without reaching the downstream
+                return Decision.reject(false); // the error propagates: the call fails without reaching the downstream
             }
             if (!won) {
-                return Decision.reject(false, null);
+                return Decision.reject(false);
             }
             cache(claim);
             return new Decision(true, true, false, Route.PROBE);

@@ -33,10 +33,6 @@ public record SdkRetryPolicy(String description, int maxAttempts, long baseBacko
                     + "full jitter below 1 s, API call timeout 1 s, retry quota 500 (5 per retry)",
             2, 1_000_000, true, 20_000_000, 1_000_000, 500, 5, 1);
 
-    /** The same client for a request sent without retries (the breaker's failure ADD). */
-    public static final SdkRetryPolicy JAVA_UPSTREAM_NO_RETRIES = new SdkRetryPolicy(
-            "the upstream's client with retries off for this request", 1, 0, false, 0, 1_000_000, 0, 0, 0);
-
     /**
      * boto3's default ("legacy") retry mode for DynamoDB (botocore/data/_retry.json): 10 attempts,
      * waiting 50 ms × 2^(retry-1) without jitter, no quota, no call timeout.

@@ -13,27 +13,24 @@ import java.util.Map;
  */
 public final class Winners {
 
-    /** How a figure is ranked. */
-    enum Rank { LOWER, CLOSEST_TO_ONE }
-
-    /** A ranked figure, with what winning it means. */
-    record Figure(String name, Rank rank, String meaning) { }
+    /** A figure, with what winning it means (how it is scored: {@link #score}). */
+    record Figure(String name, String meaning) { }
 
     static final List<Figure> FIGURES = List.of(
-            new Figure("itemReadUnitsPeakPerSec", Rank.LOWER, "fewest read units per second at the peak"),
-            new Figure("itemWriteUnitsPeakPerSec", Rank.LOWER, "fewest write units per second at the peak"),
-            new Figure("throttledRequests", Rank.LOWER, "fewest throttled DynamoDB requests"),
-            new Figure("storeErrors", Rank.LOWER, "fewest store errors"),
-            new Figure("requestsPerUpstreamRequest", Rank.LOWER, "fewest DynamoDB requests per upstream request"),
-            new Figure("addedLatencyP50Ms", Rank.LOWER, "least added latency, median"),
-            new Figure("addedLatencyP99Ms", Rank.LOWER, "least added latency, p99"),
-            new Figure("tripAfterFirstFailureMs", Rank.LOWER, "trips soonest after the first failure"),
-            new Figure("fleetRejectingAfterFirstFailureMs", Rank.LOWER, "whole fleet rejecting soonest"),
-            new Figure("downstreamCallsWhileOpen", Rank.LOWER, "fewest calls to the downstream while open"),
-            new Figure("maxConcurrentProbes", Rank.CLOSEST_TO_ONE, "probes in flight closest to one"),
-            new Figure("falseTrips", Rank.LOWER, "fewest false trips"),
-            new Figure("closeAfterFaultEndMs", Rank.LOWER, "closes soonest after the fault ends"),
-            new Figure("costUsdPerMillionRequests", Rank.LOWER, "cheapest DynamoDB bill per million requests"));
+            new Figure("itemReadUnitsPeakPerSec", "fewest read units per second at the peak"),
+            new Figure("itemWriteUnitsPeakPerSec", "fewest write units per second at the peak"),
+            new Figure("throttledRequests", "fewest throttled DynamoDB requests"),
+            new Figure("storeErrors", "fewest store errors"),
+            new Figure("requestsPerUpstreamRequest", "fewest DynamoDB requests per upstream request"),
+            new Figure("addedLatencyP50Ms", "least added latency, median"),
+            new Figure("addedLatencyP99Ms", "least added latency, p99"),
+            new Figure("tripAfterFirstFailureMs", "trips soonest after the first failure"),
+            new Figure("fleetRejectingAfterFirstFailureMs", "whole fleet rejecting soonest"),
+            new Figure("downstreamCallsWhileOpen", "fewest calls to the downstream while open"),
+            new Figure("maxConcurrentProbes", "probes in flight closest to one"),
+            new Figure("falseTrips", "fewest false trips"),
+            new Figure("closeAfterFaultEndMs", "closes soonest after the fault ends"),
+            new Figure("costUsdPerMillionRequests", "cheapest DynamoDB bill per million requests"));
 
     private Winners() {
     }
