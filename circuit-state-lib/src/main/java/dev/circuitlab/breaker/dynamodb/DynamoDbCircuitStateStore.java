@@ -102,6 +102,14 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
                 .build();
     }
 
+    /**
+     * The item this store writes for {@code snapshot}, attribute for attribute (absent values are not
+     * written): what a model of the table needs to size its requests.
+     */
+    public static Map<String, AttributeValue> itemAttributes(CircuitSnapshot snapshot) {
+        return CircuitItem.Schema.TABLE.itemToMap(CircuitItem.of(snapshot), true);
+    }
+
     /** The partition key attribute name ({@code circuitId}). */
     public static String partitionKey() {
         return CIRCUIT_ID;

@@ -3,6 +3,7 @@ package dev.circuitlab.experiments.fleet;
 import dev.circuitlab.breaker.CircuitSnapshot;
 import dev.circuitlab.breaker.OutcomeCounts;
 import dev.circuitlab.breaker.CircuitState;
+import dev.circuitlab.breaker.dynamodb.DynamoDbCircuitStateStore;
 import dev.circuitlab.breaker.internal.InMemoryCircuitStateStore;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ final class SharedCircuitItem implements SimulatedDynamoDb.SizedItem {
         CircuitSnapshot s = store.load(circuitId);
         if (s != sized) {
             sized = s;
-            size = ItemSize.of(CircuitItemImage.of(s));
+            size = ItemSize.of(DynamoDbCircuitStateStore.itemAttributes(s));
         }
         return size;
     }
