@@ -8,6 +8,6 @@ public interface FleetContext {
 
     SimulatedDynamoDb dynamoDb();
 
-    /** The shared item now says {@code state} (a write at {@code atMicros} changed it). */
+    /** After a write at {@code atMicros} the shared item says {@code state}: the run keeps only changes. */
     void sharedStateChanged(long atMicros, SharedState state);
 }

@@ -325,6 +325,9 @@ public final class FleetRun {
     }
 
     private void changed(long at, SharedState state) {
+        if (state == shared) {
+            return;
+        }
         if (faultEndMicros >= 0 && stateAtFaultEnd == null && at >= faultEndMicros) {
             stateAtFaultEnd = shared;
         }

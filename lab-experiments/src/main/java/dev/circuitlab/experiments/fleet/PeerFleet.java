@@ -17,7 +17,6 @@ final class PeerFleet<I> implements BreakerModel.FleetBreaker {
     private final VersionedItem<I> item;
     private final FleetContext context;
     private final BiFunction<Environment, PeerFleet<I>, EnvironmentBreaker> instances;
-    private SharedState last = SharedState.CLOSED;
 
     /**
      * @param image     the item's attributes, for its size (given the circuit id)
@@ -48,9 +47,6 @@ final class PeerFleet<I> implements BreakerModel.FleetBreaker {
     /** {@code value} is written at {@code atMicros}; the item now says {@code state}. */
     void write(long atMicros, I value, SharedState state) {
         item.write(atMicros, value);
-        if (state != last) {
-            last = state;
-            context.sharedStateChanged(atMicros, state);
-        }
+        context.sharedStateChanged(atMicros, state);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The one circuit item the whole fleet's breakers share, with the conditional semantics of the
  * DynamoDB store ({@link InMemoryCircuitStateStore} implements the same conditions). It knows its
- * size in bytes and reports every change of state to the run.
+ * size in bytes and reports its state after each write to the run.
  */
 final class SharedCircuitItem implements SimulatedDynamoDb.SizedItem {
 
@@ -20,7 +20,6 @@ final class SharedCircuitItem implements SimulatedDynamoDb.SizedItem {
     private boolean exists;
     private CircuitSnapshot sized;
     private int size;
-    private SharedState state = SharedState.CLOSED;
 
     SharedCircuitItem(FleetContext context) {
         this.context = context;
@@ -78,11 +77,7 @@ final class SharedCircuitItem implements SimulatedDynamoDb.SizedItem {
 
     private void changed(long at) {
         exists = true;
-        SharedState now = of(store.load(circuitId).state());
-        if (now != state) {
-            state = now;
-            context.sharedStateChanged(at, now);
-        }
+        context.sharedStateChanged(at, of(store.load(circuitId).state()));
     }
 
     static SharedState of(CircuitState s) {
