@@ -1,8 +1,10 @@
 package dev.circuitlab.experiments.bench;
 
+import dev.circuitlab.experiments.scenario.AlternatingTiming;
 import dev.circuitlab.experiments.scenario.Percentiles;
 import dev.circuitlab.upstream.UpstreamConfig;
 import dev.circuitlab.upstream.UpstreamHandler;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,9 +163,9 @@ final class RequestCostBench {
             openDefaultReads = h.counter.reads();
             h.downstream.mode(FakeDownstream.Mode.HEALTHY);
         }
-        Percentiles.Summary[] onOff = healthyOnAndOff();
+        AlternatingTiming.Result onOff = healthyOnAndOff();
         return new Result(costs, cacheCost(), openLatency, callTimeout, openRequests, openDownstream, openDefault,
-                openDefaultRequests, openDefaultReads, onOff[0], onOff[1]);
+                openDefaultRequests, openDefaultReads, onOff.first(), onOff.second());
     }
 
     /**
@@ -173,28 +175,20 @@ final class RequestCostBench {
      * DynamoDB request in steady state (the copy is fresh), only the decision, the outcome, the
      * metrics and the log line.
      */
-    private Percentiles.Summary[] healthyOnAndOff() {
+    private AlternatingTiming.Result healthyOnAndOff() throws IOException, InterruptedException {
         int samples = n * 25;
         try (UpstreamHarness on = new UpstreamHarness(endpoint, table, Map.of());
              UpstreamHarness off = new UpstreamHarness(endpoint, table, Map.of(UpstreamConfig.BREAKER_ENABLED, "false"))) {
             UpstreamHandler withBreaker = on.newEnvironment();
             UpstreamHandler without = off.newEnvironment();
-            for (int i = 0; i < samples; i++) { // warm-up: the JIT, both paths alike
-                expect(200, UpstreamHarness.get(withBreaker));
-                expect(200, UpstreamHarness.get(without));
-            }
-            double[] latOn = new double[samples];
-            double[] latOff = new double[samples];
-            for (int i = 0; i < samples; i++) {
-                long t = System.nanoTime();
-                expect(200, UpstreamHarness.get(withBreaker));
-                latOn[i] = (System.nanoTime() - t) / 1e6;
-                t = System.nanoTime();
-                expect(200, UpstreamHarness.get(without));
-                latOff[i] = (System.nanoTime() - t) / 1e6;
-            }
-            return new Percentiles.Summary[] {Percentiles.summarize(latOn), Percentiles.summarize(latOff)};
+            return AlternatingTiming.time(samples, samples, false, () -> healthyMillis(withBreaker), () -> healthyMillis(without));
         }
+    }
+
+    private static double healthyMillis(UpstreamHandler env) {
+        long t = System.nanoTime();
+        expect(200, UpstreamHarness.get(env));
+        return (System.nanoTime() - t) / 1e6;
     }
 
     /**

@@ -44,22 +44,9 @@ final class HealthyComparison {
             HttpRequest toOff = request(off);
             int timed = options.comparisonRequests();
             int warmup = timed * 3 / 2;
-            for (int i = 0; i < warmup; i++) {
-                send(client, toOn);
-                send(client, toOff);
-            }
-            double[] latOn = new double[timed];
-            double[] latOff = new double[timed];
-            for (int i = 0; i < timed; i++) {
-                if (i % 2 == 0) {
-                    latOn[i] = send(client, toOn);
-                    latOff[i] = send(client, toOff);
-                } else {
-                    latOff[i] = send(client, toOff);
-                    latOn[i] = send(client, toOn);
-                }
-            }
-            return new Result(Percentiles.summarize(latOn), Percentiles.summarize(latOff), timed, warmup);
+            AlternatingTiming.Result r = AlternatingTiming.time(warmup, timed, true,
+                    () -> send(client, toOn), () -> send(client, toOff));
+            return new Result(r.first(), r.second(), timed, warmup);
         }
     }
 
